@@ -1,0 +1,106 @@
+# cvmprep — one non-recursive Makefile. `make help` lists the targets.
+
+PKGS      := libkmod blkid libudev libcjson zlib
+TEST_PKGS := cmocka
+
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+BUILD     := build
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+
+WARNINGS  := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wvla -Wwrite-strings -Wpointer-arith -Wundef
+HARDENING := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+LDHARDEN  := -pie -Wl,-z,relro,-z,now
+
+# CI (and WERROR=1) turn warnings into errors.
+ifneq ($(CI)$(WERROR),)
+WARNINGS  += -Werror
+endif
+# SANITIZE=address,undefined builds everything with those sanitizers.
+ifneq ($(SANITIZE),)
+CFLAGS    += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS   += -fsanitize=$(SANITIZE)
+endif
+
+# Recursive (=) so that pkg-config runs only after ci/deps.sh has installed it.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
+TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
+
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -I. $(WARNINGS) $(HARDENING) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDHARDEN) $(LDFLAGS)
+
+LIB_SRCS  := $(filter-out core/main.c,$(wildcard core/*.c checks/*.c reports/*.c provision/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB       := $(BUILD)/libcvmprep.a
+BIN       ?= cvmprep
+
+UNIT_SRCS := $(wildcard tests/unit/test-*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+DEPS_OK   := $(BUILD)/.deps-ok
+
+.PHONY: all run test check-unit check-integration bench fuzz install clean format deps help
+
+all: $(BIN)
+
+help:
+	@echo "make            build ./cvmprep"
+	@echo "make run        install what is missing, build, check this machine"
+	@echo "make test       install what is missing, build, run every test"
+	@echo "make check-unit / check-integration   one stage of the tests"
+	@echo "make format     clang-format every C file"
+	@echo "make install    install cvmprep into PREFIX/bin ($(PREFIX))"
+	@echo "knobs: SANITIZE=address,undefined  WERROR=1  CFLAGS=..."
+
+# Installs the Debian packages the build and tests need, once per build tree.
+$(DEPS_OK): ci/deps.sh
+	@mkdir -p $(BUILD)
+	bash ci/deps.sh
+	@touch $@
+
+deps: $(DEPS_OK)
+
+$(BUILD)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BIN): $(BUILD)/core/main.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(TEST_LIBS)
+
+run: $(BIN)
+	@echo "== cvmprep check (this machine)"
+	-./$(BIN) check
+	@mkdir -p $(BUILD)
+	-@./$(BIN) check --format json -o $(BUILD)/report.json; \
+	  echo "== JSON report written to $(BUILD)/report.json (exit $$?)"
+
+test: $(BIN) $(UNIT_BINS)
+	CVMPREP=$(abspath $(BIN)) bash tests/run.sh $(UNIT_BINS)
+
+check-unit: $(UNIT_BINS)
+	bash tests/run.sh --unit $(UNIT_BINS)
+
+check-integration: $(BIN)
+	CVMPREP=$(abspath $(BIN)) bash tests/run.sh --integration
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)
+
+format:
+	clang-format -i $(wildcard core/*.[ch] checks/*.[ch] reports/*.[ch] provision/*.[ch] tests/unit/*.[ch])
+
+clean:
+	rm -rf $(BUILD) $(BIN)
+
+-include $(LIB_OBJS:.o=.d) $(BUILD)/core/main.d $(UNIT_BINS:=.d)

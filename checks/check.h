@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CVMPREP_CHECK_H
+#define CVMPREP_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/facts.h"
+#include "core/host.h"
+
+enum status {
+	STATUS_PASS,
+	STATUS_WARN,
+	STATUS_FAIL,
+	STATUS_UNKNOWN,
+	STATUS_SKIP,
+	_STATUS_MAX,
+};
+
+const char *status_to_string(enum status s);
+
+/* A requirement profile (requirements.md): which limits apply, from which source. */
+struct profile {
+	const char *name;
+	const char *description;
+	bool ubuntu_only;        /* coder-v1: "The Kubernetes Nodes must be running an Ubuntu OS" */
+	unsigned kernel_floor[2]; /* {major, minor} on top of the distro minimum; {0,0}: none */
+	bool init_required;      /* sysbox: systemd is a hard requirement */
+};
+
+const struct profile *profile_find(const char *name);
+extern const struct profile profiles[];
+extern const size_t n_profiles;
+
+/* What a run is judged against: the profile and the deployment options that select rules. */
+struct config {
+	const struct profile *profile;
+	bool caching;
+	bool shiftfs_autoload;
+	bool strict;
+	bool live;   /* the host is the running machine (no --root, no --proc) */
+	bool probes; /* functional probes allowed (live, and no --no-probe) */
+};
+
+struct evidence {
+	char *source;
+	char *value; /* NULL when err is set */
+	int err;
+};
+
+struct check;
+
+struct result {
+	const struct check *check;
+	enum status status;
+	char *observed;
+	char *expected;
+	char *message;
+	char *remediation;
+	struct evidence *evidence;
+	size_t n_evidence;
+	unsigned long long duration_us;
+};
+
+/* Reads the host and records facts. Returns 0, or -errno when the probe as a whole could not
+ * run; single files it cannot read are recorded as facts with their errno. */
+typedef int (*probe_fn)(const struct host *h, const struct config *cfg, struct facts *f);
+
+/* Judges facts: sets status and the text fields of r. Pure: no I/O. Returns 0 or -ENOMEM. */
+typedef int (*rule_fn)(const struct check *c, const struct facts *f, const struct config *cfg,
+		       struct result *r);
+
+#define CHECK_PROBES_MAX 4
+
+struct check {
+	const char *id;
+	const char *title;
+	probe_fn probes[CHECK_PROBES_MAX]; /* run once each per report, before the rule */
+	rule_fn rule;
+	const void *data; /* a parameter of the rule, e.g. a kernel config option */
+	/* For `cvmprep explain`: what is read, the rule, why it matters, how to fix it. */
+	const char *evidence;
+	const char *rule_text;
+	const char *why;
+	const char *fix;
+	const char *source; /* where the requirement is published */
+	const char *docs;   /* a URL into that source */
+};
+
+/* The registry: every check, in report order. */
+size_t checks_count(void);
+const struct check *checks_get(size_t i);
+const struct check *checks_find(const char *id);
+
+/* Result helpers for rules. Each returns 0 or -ENOMEM. */
+int result_set(struct result *r, enum status s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int result_observed(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int result_expected(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int result_remediation(struct result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int result_evidence(struct result *r, const char *source, const char *value, int err);
+/* Adds a fact as evidence (a missing fact is not added). */
+int result_evidence_fact(struct result *r, const struct fact *fa);
+/*
+ * Looks up a fact a rule cannot do without. Returns 1 and *ret when it was read; otherwise adds
+ * what is known of it as evidence, sets r to unknown ("cannot read ...") and returns 0. Returns
+ * -ENOMEM on allocation failure. Rules pass a return <= 0 straight on.
+ */
+int result_need(struct result *r, const struct facts *f, const char *key, const struct fact **ret);
+void result_free(struct result *r);
+
+#endif

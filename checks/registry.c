@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+#include <assert.h>
+
+#include "check.h"
+#include "checks.h"
+#include "core/util.h"
+
+/* Report order: each module's checks in the order its table gives. */
+static const struct check *const modules[] = {
+	checks_platform,
+	checks_distro,
+	checks_kernel,
+	checks_selinux,
+};
+
+/* More than the catalogue will ever hold; registry_init() stops the program if it is not. */
+#define CHECKS_MAX 512
+
+static const struct check *flat[CHECKS_MAX];
+static size_t n_flat;
+
+static void registry_init(void)
+{
+	if (n_flat)
+		return;
+	for (size_t m = 0; m < ELEMENTSOF(modules); m++)
+		for (const struct check *c = modules[m]; c->id; c++) {
+			assert(n_flat < CHECKS_MAX);
+			flat[n_flat++] = c;
+		}
+}
+
+size_t checks_count(void)
+{
+	registry_init();
+	return n_flat;
+}
+
+const struct check *checks_get(size_t i)
+{
+	registry_init();
+	return i < n_flat ? flat[i] : NULL;
+}
+
+const struct check *checks_find(const char *id)
+{
+	registry_init();
+	for (size_t i = 0; i < n_flat; i++)
+		if (streq(flat[i]->id, id))
+			return flat[i];
+	return NULL;
+}
+
+const probe_fn identity_probes[] = { probe_uname, probe_os_release, NULL };

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "check.h"
+#include "core/util.h"
+
+static const char *const status_names[] = {
+	[STATUS_PASS] = "pass", [STATUS_WARN] = "warn",	  [STATUS_FAIL] = "fail",
+	[STATUS_UNKNOWN] = "unknown", [STATUS_SKIP] = "skip",
+};
+_Static_assert(ELEMENTSOF(status_names) == _STATUS_MAX, "status_names");
+
+const char *status_to_string(enum status s)
+{
+	return s < _STATUS_MAX ? status_names[s] : NULL;
+}
+
+static int vset(char **field, const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		return -ENOMEM;
+	free(*field);
+	*field = s;
+	return 0;
+}
+
+int result_set(struct result *r, enum status s, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	r->status = s;
+	va_start(ap, fmt);
+	ret = vset(&r->message, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+#define RESULT_SETTER(field)                                                                       \
+	int result_##field(struct result *r, const char *fmt, ...)                                 \
+	{                                                                                          \
+		va_list ap;                                                                        \
+		int ret;                                                                           \
+                                                                                                   \
+		va_start(ap, fmt);                                                                 \
+		ret = vset(&r->field, fmt, ap);                                                    \
+		va_end(ap);                                                                        \
+		return ret;                                                                        \
+	}
+RESULT_SETTER(observed)
+RESULT_SETTER(expected)
+RESULT_SETTER(remediation)
+
+int result_evidence(struct result *r, const char *source, const char *value, int err)
+{
+	struct evidence *v = realloc(r->evidence, (r->n_evidence + 1) * sizeof(*v));
+	struct evidence *e;
+
+	if (!v)
+		return -ENOMEM;
+	r->evidence = v;
+	e = &v[r->n_evidence];
+	*e = (struct evidence){ .source = strdup(source), .err = err };
+	if (!e->source)
+		return -ENOMEM;
+	if (value && !err) {
+		e->value = strdup(value);
+		if (!e->value) {
+			free(e->source);
+			return -ENOMEM;
+		}
+	}
+	r->n_evidence++;
+	return 0;
+}
+
+int result_evidence_fact(struct result *r, const struct fact *fa)
+{
+	return fa ? result_evidence(r, fa->source, fa->value, fa->err) : 0;
+}
+
+int result_need(struct result *r, const struct facts *f, const char *key, const struct fact **ret)
+{
+	const struct fact *fa = facts_get(f, key);
+	int ret_r;
+
+	if (!fa)
+		return result_set(r, STATUS_UNKNOWN, "no fact '%s' was recorded", key) ?: 0;
+	if (fa->err) {
+		ret_r = result_evidence_fact(r, fa);
+		if (ret_r < 0)
+			return ret_r;
+		return result_set(r, STATUS_UNKNOWN, "cannot read '%s': %s", fa->source,
+				  strerror(fa->err)) ?: 0;
+	}
+	*ret = fa;
+	return 1;
+}
+
+void result_free(struct result *r)
+{
+	free(r->observed);
+	free(r->expected);
+	free(r->message);
+	free(r->remediation);
+	for (size_t i = 0; i < r->n_evidence; i++) {
+		free(r->evidence[i].source);
+		free(r->evidence[i].value);
+	}
+	free(r->evidence);
+	*r = (struct result){ 0 };
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages cvmprep's build and tests need, when any is missing.
+# Run as root on a fresh machine; as another user it only says what is missing.
+set -euo pipefail
+
+packages=(
+	build-essential pkg-config
+	libkmod-dev libblkid-dev libudev-dev libcjson-dev zlib1g-dev  # the tool
+	libcmocka-dev                                                  # unit tests
+	python3 python3-jsonschema                                     # schema validation in tests
+	util-linux kmod                                                # unshare, setpriv; depmod
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$status" = "install ok installed" ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "ci/deps.sh: missing packages: ${missing[*]}" >&2
+	echo "ci/deps.sh: run as root, or: sudo apt-get install ${missing[*]}" >&2
+	exit 1
+fi
+echo "ci/deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+#include "host.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "fileio.h"
+#include "util.h"
+
+static int open_dir(const char *path)
+{
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+void host_close(struct host *h)
+{
+	if (h->root_fd >= 0)
+		close(h->root_fd);
+	if (h->proc_fd >= 0)
+		close(h->proc_fd);
+	if (h->sys_fd >= 0)
+		close(h->sys_fd);
+	free(h->root);
+	free(h->proc);
+	free(h->sys);
+	*h = (struct host){ .root_fd = -1, .proc_fd = -1, .sys_fd = -1 };
+}
+
+static int tree_open(const char *given, const char *root, const char *sub, char **ret_path)
+{
+	_cleanup_free_ char *path = NULL;
+	int fd;
+
+	if (given)
+		path = strdup(given);
+	else
+		path = strdup_printf("%s%s", streq(root, "/") ? "" : root, sub);
+	if (!path)
+		return -ENOMEM;
+	fd = open_dir(path);
+	/* A tree without proc or sys (an image, a fixture) is allowed: reads there fail with
+	 * ENOENT like any missing file. A given --proc or --sys must exist. */
+	if (fd == -ENOENT && !given)
+		fd = -1;
+	else if (fd < 0)
+		return fd;
+	*ret_path = TAKE_PTR(path);
+	return fd;
+}
+
+int host_open(struct host *h, const char *root, const char *proc, const char *sys)
+{
+	int r;
+
+	*h = (struct host){ .root_fd = -1, .proc_fd = -1, .sys_fd = -1 };
+	h->live = !root && !proc;
+	h->root = strdup(root ? root : "/");
+	if (!h->root)
+		return -ENOMEM;
+	r = open_dir(h->root);
+	if (r < 0)
+		goto fail;
+	h->root_fd = r;
+	r = tree_open(proc, h->root, "/proc", &h->proc);
+	if (r < -1)
+		goto fail;
+	h->proc_fd = r;
+	r = tree_open(sys, h->root, "/sys", &h->sys);
+	if (r < -1)
+		goto fail;
+	h->sys_fd = r;
+	return 0;
+fail:
+	host_close(h);
+	return r;
+}
+
+/* Returns the rest of path below tree ("/proc" → "", "/proc/x" → "/x"), or NULL. */
+static const char *below(const char *path, const char *tree)
+{
+	const char *rest = startswith(path, tree);
+
+	return rest && (*rest == '/' || *rest == '\0') ? rest : NULL;
+}
+
+/* Picks the tree a host path lives in and the path inside it. */
+static int host_resolve(const struct host *h, const char *path, const char **ret_rel)
+{
+	static const struct {
+		const char *prefix;
+		size_t off;
+	} trees[] = {
+		{ "/proc", offsetof(struct host, proc_fd) },
+		{ "/sys", offsetof(struct host, sys_fd) },
+	};
+
+	if (path[0] != '/')
+		return -EINVAL;
+	for (size_t i = 0; i < ELEMENTSOF(trees); i++) {
+		const char *rest = below(path, trees[i].prefix);
+		int fd;
+
+		if (!rest)
+			continue;
+		fd = *(const int *)((const char *)h + trees[i].off);
+		if (fd < 0)
+			return -ENOENT;
+		*ret_rel = *rest ? rest : "/";
+		return fd;
+	}
+	*ret_rel = path;
+	return h->root_fd;
+}
+
+int host_openat(const struct host *h, const char *path, int flags)
+{
+	struct open_how how = { .flags = (unsigned)flags | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	const char *rel;
+	int dfd, fd;
+
+	dfd = host_resolve(h, path, &rel);
+	if (dfd < 0)
+		return dfd;
+	fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
+int host_read(const struct host *h, const char *path, size_t max, char **ret_buf, size_t *ret_len)
+{
+	_cleanup_close_ int fd = host_openat(h, path, O_RDONLY);
+
+	if (fd < 0)
+		return fd;
+	return read_fd(fd, max, ret_buf, ret_len);
+}
+
+int host_read_line(const struct host *h, const char *path, char **ret_line)
+{
+	char *buf;
+	int r;
+
+	r = host_read(h, path, 4096, &buf, NULL);
+	if (r < 0)
+		return r;
+	*ret_line = strstrip(buf);
+	return 0;
+}
+
+char *host_path(const struct host *h, const char *path)
+{
+	const char *base = h->root, *rest = path, *r;
+
+	if ((r = below(path, "/proc")) && h->proc)
+		base = h->proc, rest = r;
+	else if ((r = below(path, "/sys")) && h->sys)
+		base = h->sys, rest = r;
+	return strdup_printf("%s%s", streq(base, "/") ? "" : base, rest);
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* The JSON report, schema cvmprep.report/v1 (reports/schema/). */
+#include <cJSON.h>
+
+#include "core/util.h"
+#include "report.h"
+
+DEFINE_CLEANUP(cJSON *, cJSON_Delete)
+
+/* Adds s, or null when s is NULL. */
+static bool add_str(cJSON *o, const char *key, const char *s)
+{
+	return s ? cJSON_AddStringToObject(o, key, s) != NULL : cJSON_AddNullToObject(o, key) != NULL;
+}
+
+/* Adds the value of fact key, or null when it was not read. */
+static bool add_fact(cJSON *o, const char *name, const struct facts *f, const char *key)
+{
+	const struct fact *fa = facts_get(f, key);
+
+	return add_str(o, name, fa && !fa->err ? fa->value : NULL);
+}
+
+static bool add_host(cJSON *root, const struct report *rep)
+{
+	cJSON *host = cJSON_AddObjectToObject(root, "host"), *os;
+
+	if (!host || !add_fact(host, "hostname", rep->facts, "host.hostname") ||
+	    !add_fact(host, "kernel", rep->facts, "kernel.release") ||
+	    !add_fact(host, "arch", rep->facts, "platform.arch"))
+		return false;
+	os = cJSON_AddObjectToObject(host, "os");
+	return os && add_fact(os, "id", rep->facts, "os.id") &&
+	       add_fact(os, "version_id", rep->facts, "os.version_id") &&
+	       add_fact(os, "pretty_name", rep->facts, "os.pretty_name") &&
+	       add_str(host, "mode", rep->mode) && add_str(host, "root", rep->root);
+}
+
+static bool add_evidence(cJSON *arr, const struct evidence *e)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o || !cJSON_AddItemToArray(arr, o)) {
+		cJSON_Delete(o);
+		return false;
+	}
+	if (!cJSON_AddStringToObject(o, "source", e->source))
+		return false;
+	if (e->err)
+		return cJSON_AddNumberToObject(o, "errno", e->err) &&
+		       cJSON_AddStringToObject(o, "error", strerror(e->err));
+	return add_str(o, "value", e->value);
+}
+
+static bool add_result(cJSON *arr, const struct result *r)
+{
+	cJSON *o = cJSON_CreateObject(), *ev;
+
+	if (!o || !cJSON_AddItemToArray(arr, o)) {
+		cJSON_Delete(o);
+		return false;
+	}
+	if (!add_str(o, "id", r->check->id) || !add_str(o, "title", r->check->title) ||
+	    !add_str(o, "status", status_to_string(r->status)) ||
+	    !add_str(o, "observed", r->observed) || !add_str(o, "expected", r->expected) ||
+	    !add_str(o, "message", r->message) || !add_str(o, "remediation", r->remediation))
+		return false;
+	ev = cJSON_AddArrayToObject(o, "evidence");
+	if (!ev)
+		return false;
+	for (size_t i = 0; i < r->n_evidence; i++)
+		if (!add_evidence(ev, &r->evidence[i]))
+			return false;
+	return add_str(o, "docs", r->check->docs) &&
+	       cJSON_AddNumberToObject(o, "duration_us", (double)r->duration_us);
+}
+
+static bool add_body(cJSON *root, const struct report *rep)
+{
+	cJSON *profile, *summary, *checks;
+
+	if (!add_host(root, rep))
+		return false;
+	profile = cJSON_AddObjectToObject(root, "profile");
+	if (!profile || !add_str(profile, "name", rep->cfg->profile->name) ||
+	    !cJSON_AddBoolToObject(profile, "caching", rep->cfg->caching) ||
+	    !cJSON_AddBoolToObject(profile, "shiftfs_autoload", rep->cfg->shiftfs_autoload) ||
+	    !cJSON_AddBoolToObject(profile, "strict", rep->cfg->strict))
+		return false;
+	if (!add_str(root, "verdict", verdict_to_string(rep->verdict)))
+		return false;
+	summary = cJSON_AddObjectToObject(root, "summary");
+	if (!summary)
+		return false;
+	for (enum status s = 0; s < _STATUS_MAX; s++)
+		if (!cJSON_AddNumberToObject(summary, status_to_string(s), rep->summary[s]))
+			return false;
+	checks = cJSON_AddArrayToObject(root, "checks");
+	if (!checks)
+		return false;
+	for (size_t i = 0; i < rep->n_results; i++)
+		if (!add_result(checks, &rep->results[i]))
+			return false;
+	return cJSON_AddNullToObject(root, "provision") != NULL;
+}
+
+int report_write_json(const struct report *rep, bool color _unused_, char **ret, size_t *ret_len)
+{
+	_cleanup_(cJSON_Deletep) cJSON *root = report_json_head(REPORT_SCHEMA, rep->generated_at);
+
+	if (!root || !add_body(root, rep))
+		return -ENOMEM;
+	return json_print(root, ret, ret_len);
+}

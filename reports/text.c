@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/* The human report: a header, an aligned table, the details of what did not pass, the summary
+ * and the verdict. */
+#include <stdio.h>
+
+#include "core/util.h"
+#include "report.h"
+
+static const char *const status_colors[] = {
+	[STATUS_PASS] = "\033[32m",    [STATUS_WARN] = "\033[33m", [STATUS_FAIL] = "\033[1;31m",
+	[STATUS_UNKNOWN] = "\033[35m", [STATUS_SKIP] = "\033[2m",
+};
+_Static_assert(ELEMENTSOF(status_colors) == _STATUS_MAX, "status_colors");
+
+static const char *const verdict_colors[] = {
+	[VERDICT_COMPATIBLE] = "\033[1;32m",
+	[VERDICT_INCOMPATIBLE] = "\033[1;31m",
+	[VERDICT_UNDECIDED] = "\033[1;35m",
+};
+_Static_assert(ELEMENTSOF(verdict_colors) == _VERDICT_MAX, "verdict_colors");
+
+#define RESET "\033[0m"
+/* Wider observed values are cut in the table; the JSON has them whole. */
+#define OBSERVED_WIDTH_MAX 32
+
+static const char *fact_or(const struct facts *f, const char *key, const char *fallback)
+{
+	const struct fact *fa = facts_get(f, key);
+
+	return fa && !fa->err && fa->value ? fa->value : fallback;
+}
+
+static void write_header(FILE *out, const struct report *rep)
+{
+	fprintf(out, "cvmprep %s: node %s, %s, kernel %s, %s, profile %s%s%s, root %s\n\n",
+		CVMPREP_VERSION, fact_or(rep->facts, "host.hostname", "?"),
+		fact_or(rep->facts, "os.pretty_name", fact_or(rep->facts, "os.id", "unknown OS")),
+		fact_or(rep->facts, "kernel.release", "?"), fact_or(rep->facts, "platform.arch", "?"),
+		rep->cfg->profile->name, rep->cfg->caching ? " +caching" : "",
+		rep->cfg->shiftfs_autoload ? " +shiftfs-autoload" : "", rep->root);
+}
+
+static void write_row(FILE *out, const struct result *r, int id_w, int obs_w, bool color)
+{
+	const char *obs = r->observed ? r->observed : "-";
+	int obs_len = (int)strlen(obs);
+
+	fprintf(out, "%s%-7s%s  %-*s  ", color ? status_colors[r->status] : "",
+		status_to_string(r->status), color ? RESET : "", id_w, r->check->id);
+	if (obs_len > obs_w)
+		fprintf(out, "%.*s…  ", obs_w - 1, obs);
+	else
+		fprintf(out, "%-*s  ", obs_w, obs);
+	fprintf(out, "%s\n", r->message ? r->message : "");
+	if (r->status == STATUS_PASS || r->status == STATUS_SKIP)
+		return;
+	if (r->expected)
+		fprintf(out, "%*s  expected: %s\n", 7 + 2 + id_w + 2 + obs_w, "", r->expected);
+	if (r->remediation)
+		fprintf(out, "%*s  fix: %s\n", 7 + 2 + id_w + 2 + obs_w, "", r->remediation);
+}
+
+int report_write_text(const struct report *rep, bool color, char **ret, size_t *ret_len)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int id_w = (int)strlen("CHECK"), obs_w = (int)strlen("OBSERVED");
+	FILE *out = open_memstream(&buf, &len);
+
+	if (!out)
+		return -ENOMEM;
+	for (size_t i = 0; i < rep->n_results; i++) {
+		const struct result *r = &rep->results[i];
+		int w = r->observed ? (int)strlen(r->observed) : 1;
+
+		if ((int)strlen(r->check->id) > id_w)
+			id_w = (int)strlen(r->check->id);
+		if (w > obs_w)
+			obs_w = w < OBSERVED_WIDTH_MAX ? w : OBSERVED_WIDTH_MAX;
+	}
+	write_header(out, rep);
+	fprintf(out, "%-7s  %-*s  %-*s  %s\n", "STATUS", id_w, "CHECK", obs_w, "OBSERVED", "DETAIL");
+	for (size_t i = 0; i < rep->n_results; i++)
+		write_row(out, &rep->results[i], id_w, obs_w, color);
+	fprintf(out, "\n%zu checks: ", rep->n_results);
+	for (enum status s = 0; s < _STATUS_MAX; s++)
+		fprintf(out, "%u %s%s", rep->summary[s], status_to_string(s),
+			s + 1 < _STATUS_MAX ? ", " : "\n");
+	fprintf(out, "verdict: %s%s%s (exit %d)\n", color ? verdict_colors[rep->verdict] : "",
+		verdict_to_string(rep->verdict), color ? RESET : "", verdict_exit_code(rep->verdict));
+	if (fclose(out) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+}

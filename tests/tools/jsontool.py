@@ -1,0 +1,48 @@
+#!/usr/bin/python3
+"""JSON helpers for the integration tests.
+
+  jsontool.py validate SCHEMA FILE   exit 0 if FILE is valid against SCHEMA, else print why, exit 1
+  jsontool.py normalize FILE         print FILE without what changes between runs
+                                     (generated_at, duration_us), sorted and indented
+"""
+import json
+import sys
+
+
+def validate(schema_path, path):
+    import jsonschema
+
+    with open(schema_path) as f:
+        schema = json.load(f)
+    with open(path) as f:
+        doc = json.load(f)
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+    for e in errors:
+        print(f"{path}: {'/'.join(map(str, e.path)) or '(root)'}: {e.message}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def normalize(path):
+    with open(path) as f:
+        doc = json.load(f)
+    doc.pop("generated_at", None)
+    for check in doc.get("checks", []):
+        if "duration_us" in check:
+            check["duration_us"] = 0
+    json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def main(argv):
+    if len(argv) == 4 and argv[1] == "validate":
+        return validate(argv[2], argv[3])
+    if len(argv) == 3 and argv[1] == "normalize":
+        return normalize(argv[2])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
