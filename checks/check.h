@@ -32,9 +32,24 @@ const struct profile *profile_find(const char *name);
 extern const struct profile profiles[];
 extern const size_t n_profiles;
 
+enum mode {
+	MODE_AUTO, /* decide from evidence */
+	MODE_HOST,
+	MODE_POD,
+	_MODE_MAX,
+};
+
+const char *mode_to_string(enum mode m);
+enum mode mode_from_string(const char *s); /* _MODE_MAX when s is none of them */
+
+/* Where Sysbox keeps its data unless --data-root says otherwise. */
+#define DATA_ROOT_DEFAULT "/var/lib/sysbox"
+
 /* What a run is judged against: the profile and the deployment options that select rules. */
 struct config {
 	const struct profile *profile;
+	enum mode mode;        /* as asked; the runner's mode probe resolves MODE_AUTO */
+	const char *data_root; /* a host path, DATA_ROOT_DEFAULT unless --data-root */
 	bool caching;
 	bool shiftfs_autoload;
 	bool strict;

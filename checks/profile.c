@@ -32,3 +32,23 @@ const struct profile *profile_find(const char *name)
 			return &profiles[i];
 	return NULL;
 }
+
+static const char *const mode_names[] = {
+	[MODE_AUTO] = "auto",
+	[MODE_HOST] = "host",
+	[MODE_POD] = "pod",
+};
+_Static_assert(ELEMENTSOF(mode_names) == _MODE_MAX, "mode_names");
+
+const char *mode_to_string(enum mode m)
+{
+	return m < _MODE_MAX ? mode_names[m] : NULL;
+}
+
+enum mode mode_from_string(const char *s)
+{
+	for (enum mode m = 0; m < _MODE_MAX; m++)
+		if (streq(mode_names[m], s))
+			return m;
+	return _MODE_MAX;
+}

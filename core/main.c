@@ -144,6 +144,8 @@ enum {
 	OPT_NO_PROBE,
 	OPT_FACTS,
 	OPT_ASSUME,
+	OPT_MODE,
+	OPT_DATA_ROOT,
 };
 
 static const char *const check_help =
@@ -157,6 +159,8 @@ static const char *const check_help =
 	"  --profile NAME         coder (default), coder-v1 or sysbox; see 'cvmprep list'\n"
 	"  --caching              CVMs use image caching (selects rules and host paths)\n"
 	"  --shiftfs-autoload     shiftfs is to be loaded (and built) by Coder\n"
+	"  --mode MODE            auto (default), host, or pod: judge from inside a pod\n"
+	"  --data-root DIR        Sysbox's data root (default /var/lib/sysbox)\n"
 	"  --format FMT           text (default) or json (schema cvmprep.report/v1)\n"
 	"  -o, --output FILE      write the report to FILE, atomically, instead of stdout\n"
 	"  --skip IDS             report these checks as skip (ids or globs, comma-separated)\n"
@@ -176,6 +180,8 @@ struct check_args {
 	const char *format;
 	const char *output;
 	const char *facts;
+	const char *mode;
+	const char *data_root;
 	bool caching, autoload, strict, no_probe;
 	struct strv skip, only, assume;
 };
@@ -205,6 +211,8 @@ static int parse_check(int argc, char **argv, struct check_args *a)
 		{ "no-probe", no_argument, NULL, OPT_NO_PROBE },
 		{ "facts", required_argument, NULL, OPT_FACTS },
 		{ "assume", required_argument, NULL, OPT_ASSUME },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "data-root", required_argument, NULL, OPT_DATA_ROOT },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -228,6 +236,8 @@ static int parse_check(int argc, char **argv, struct check_args *a)
 		case OPT_NO_PROBE: a->no_probe = true; break;
 		case OPT_FACTS: a->facts = optarg; break;
 		case OPT_ASSUME: r = strv_push(&a->assume, optarg); break;
+		case OPT_MODE: a->mode = optarg; break;
+		case OPT_DATA_ROOT: a->data_root = optarg; break;
 		case 'h': fputs(check_help, stdout); return EXIT_SUCCESS;
 		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default: return usage_error("unknown option '%s' (see 'cvmprep check --help')",
@@ -282,6 +292,12 @@ static int run_check(struct check_args *a)
 	fmt = report_format_find(a->format ? a->format : "text");
 	if (!fmt)
 		return usage_error("unknown format '%s' (text, json)", a->format);
+	cfg.mode = mode_from_string(a->mode ? a->mode : "auto");
+	if (cfg.mode == _MODE_MAX)
+		return usage_error("unknown mode '%s' (auto, host, pod)", a->mode);
+	if (a->data_root && a->data_root[0] != '/')
+		return usage_error("--data-root wants an absolute path, not '%s'", a->data_root);
+	cfg.data_root = a->data_root ? a->data_root : DATA_ROOT_DEFAULT;
 	r = checks_select(a->skip.v, a->skip.n, a->only.v, a->only.n, sel, &bad);
 	if (r == -EINVAL)
 		return usage_error("no check matches '%s' (see 'cvmprep list')", bad);
@@ -311,7 +327,7 @@ static int run_check(struct check_args *a)
 		.cfg = &cfg,
 		.facts = &f,
 		.root = a->facts ? facts_root : h.root,
-		.mode = "host",
+		.mode = mode_to_string(cfg.mode == MODE_POD ? MODE_POD : MODE_HOST),
 		.results = results,
 		.n_results = n,
 		.generated_at = time(NULL),
