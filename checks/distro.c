@@ -145,7 +145,9 @@ static int rule_distro(const struct check *c _unused_, const struct facts *f,
 		if (os_match(f, rules[i].match, rules[i].names))
 			return result_set(r, rules[i].status, "%s %s", r->observed, rules[i].message);
 	if (cfg->profile->ubuntu_only)
-		return result_set(r, STATUS_FAIL, "%s is not Ubuntu; profile %s allows Ubuntu nodes only",
+		return result_remediation(r, "use Ubuntu nodes, or judge against Sysbox's own "
+					     "matrix with --profile coder") ?:
+		       result_set(r, STATUS_FAIL, "%s is not Ubuntu; profile %s allows Ubuntu nodes only",
 				  r->observed, cfg->profile->name);
 	if (result_remediation(r, "use a node image on Ubuntu 22.04 or 24.04, or Debian 11") < 0)
 		return -ENOMEM;

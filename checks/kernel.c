@@ -65,6 +65,8 @@ static int rule_kernel_version(const struct check *c _unused_, const struct fact
 					  rel->value);
 		if (kver_cmp(&v, &lo) < 0)
 			return result_expected(r, ">= %u.%u (any distribution)", lo.major, lo.minor) ?:
+			       result_remediation(r, "boot a kernel %u.%u or newer", lo.major,
+						  lo.minor) ?:
 			       result_set(r, STATUS_FAIL, "kernel %s is older than any minimum",
 					  rel->value);
 		return ret; /* unknown, as result_need() set it */

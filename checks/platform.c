@@ -51,6 +51,8 @@ static int rule_arch(const struct check *c _unused_, const struct facts *f,
 	for (size_t i = 0; i < ELEMENTSOF(supported_arch); i++)
 		if (streq(arch->value, supported_arch[i]))
 			return result_set(r, STATUS_PASS, "Sysbox supports %s", arch->value);
+	if (result_remediation(r, "run CVMs on x86_64 or aarch64 nodes") < 0)
+		return -ENOMEM;
 	return result_set(r, STATUS_FAIL, "Sysbox is built for x86_64 and aarch64 only, not %s",
 			  arch->value);
 }

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* Facts: set, replace, look up, and the JSON round trip `cvmprep facts` / `check --facts` use. */
+#include <cJSON.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/facts.h"
+#include "core/util.h"
+
+static void test_set_get_replace(void **state)
+{
+	struct facts f = { 0 };
+	const struct fact *fa;
+
+	(void)state;
+	assert_null(facts_get(&f, "kernel.release"));
+	assert_int_equal(facts_set(&f, "kernel.release", "uname(2)", "6.1.0"), 0);
+	assert_int_equal(facts_set_err(&f, "os.id", "/etc/os-release", EACCES), 0);
+	assert_int_equal(facts_set(&f, "os.version_id", "/etc/os-release", NULL), 0);
+	fa = facts_get(&f, "kernel.release");
+	assert_string_equal(fa->value, "6.1.0");
+	assert_string_equal(fa->source, "uname(2)");
+	assert_int_equal(fa->err, 0);
+	/* Replacing keeps the order and clears the error. */
+	assert_int_equal(facts_set(&f, "os.id", "--assume", "ubuntu"), 0);
+	assert_int_equal(f.n, 3);
+	fa = facts_get(&f, "os.id");
+	assert_int_equal(fa->err, 0);
+	assert_string_equal(fa->value, "ubuntu");
+	assert_string_equal(f.v[1].key, "os.id");
+	assert_null(facts_get(&f, "os.version_id")->value);
+	facts_free(&f);
+}
+
+static void test_json_round_trip(void **state)
+{
+	struct facts f = { 0 }, g = { 0 };
+	const char *bad = NULL;
+	cJSON *json;
+
+	(void)state;
+	for (int i = 0; i < 200; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "area.k%d", i);
+		assert_int_equal(i % 3 == 0   ? facts_set_err(&f, key, "/src", ENOENT)
+				 : i % 3 == 1 ? facts_set(&f, key, "/src", "va\"lue\n")
+					      : facts_set(&f, key, "/src", NULL),
+				 0);
+	}
+	json = facts_to_json(&f);
+	assert_non_null(json);
+	assert_int_equal(facts_from_json(json, &g, &bad), 0);
+	assert_int_equal(g.n, f.n);
+	for (size_t i = 0; i < f.n; i++) {
+		assert_string_equal(g.v[i].key, f.v[i].key);
+		assert_string_equal(g.v[i].source, f.v[i].source);
+		assert_int_equal(g.v[i].err, f.v[i].err);
+		assert_true(streq_ptr(g.v[i].value, f.v[i].value));
+	}
+	cJSON_Delete(json);
+	facts_free(&f);
+	facts_free(&g);
+}
+
+static void test_json_hostile(void **state)
+{
+	static const char *const bad_docs[] = {
+		"[]",
+		"{\"k\": 1}",
+		"{\"k\": {}}",
+		"{\"k\": {\"source\": 5, \"value\": \"x\"}}",
+		"{\"k\": {\"source\": \"s\"}}",
+		"{\"k\": {\"source\": \"s\", \"value\": 3}}",
+		"{\"k\": {\"source\": \"s\", \"errno\": 0}}",
+		"{\"k\": {\"source\": \"s\", \"errno\": 99999}}",
+		"{\"k\": {\"source\": \"s\", \"errno\": \"2\"}}",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(bad_docs); i++) {
+		cJSON *json = cJSON_Parse(bad_docs[i]);
+		struct facts f = { 0 };
+		const char *bad = NULL;
+
+		assert_non_null(json);
+		assert_int_equal(facts_from_json(json, &f, &bad), -EINVAL);
+		assert_non_null(bad);
+		cJSON_Delete(json);
+		facts_free(&f);
+	}
+	assert_int_equal(facts_from_json(NULL, &(struct facts){ 0 }, &(const char *){ NULL }),
+			 -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_set_get_replace),
+		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_json_hostile),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/* Check selection (--skip/--only globs), the registry, and the verdict / exit code table. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "checks/runner.h"
+#include "core/util.h"
+#include "reports/report.h"
+
+static enum selection sel_of(const enum selection *sel, const char *id)
+{
+	for (size_t i = 0; i < checks_count(); i++)
+		if (streq(checks_get(i)->id, id))
+			return sel[i];
+	fail_msg("no check %s", id);
+	return SELECT_OMIT;
+}
+
+static void test_registry(void **state)
+{
+	(void)state;
+	assert_true(checks_count() >= 4);
+	for (size_t i = 0; i < checks_count(); i++) {
+		const struct check *c = checks_get(i);
+
+		/* ids are unique and every check can be explained */
+		assert_ptr_equal(checks_find(c->id), c);
+		assert_non_null(c->title);
+		assert_non_null(c->rule);
+		assert_non_null(c->evidence);
+		assert_non_null(c->rule_text);
+		assert_non_null(c->why);
+		assert_non_null(c->fix);
+		assert_non_null(c->source);
+		assert_non_null(startswith(c->docs, "https://"));
+	}
+	assert_null(checks_find("no.such"));
+}
+
+static void test_select(void **state)
+{
+	_cleanup_free_ enum selection *sel = calloc(checks_count(), sizeof(*sel));
+	char *only[] = { (char[]){ "kernel.*" }, (char[]){ "platform.arch" } };
+	char *skip[] = { (char[]){ "kernel.version" } };
+	char *bogus[] = { (char[]){ "kernel.version" }, (char[]){ "nothing.*" } };
+	const char *bad = NULL;
+
+	(void)state;
+	assert_int_equal(checks_select(NULL, 0, NULL, 0, sel, &bad), 0);
+	for (size_t i = 0; i < checks_count(); i++)
+		assert_int_equal(sel[i], SELECT_RUN);
+
+	assert_int_equal(checks_select(skip, 1, only, 2, sel, &bad), 0);
+	assert_int_equal(sel_of(sel, "kernel.version"), SELECT_SKIP);
+	assert_int_equal(sel_of(sel, "platform.arch"), SELECT_RUN);
+	assert_int_equal(sel_of(sel, "os.distro"), SELECT_OMIT);
+	assert_int_equal(sel_of(sel, "security.selinux"), SELECT_OMIT);
+
+	assert_int_equal(checks_select(bogus, 2, NULL, 0, sel, &bad), -EINVAL);
+	assert_string_equal(bad, "nothing.*");
+	assert_int_equal(checks_select(NULL, 0, bogus, 2, sel, &bad), -EINVAL);
+	assert_string_equal(bad, "nothing.*");
+}
+
+static void tally_is(const enum status *statuses, size_t n, bool strict, enum verdict want)
+{
+	struct result results[8] = { { 0 } };
+	struct config cfg = { .strict = strict };
+	struct report rep = { .cfg = &cfg, .results = results, .n_results = n };
+
+	for (size_t i = 0; i < n; i++)
+		results[i].status = statuses[i];
+	report_tally(&rep);
+	assert_int_equal(rep.verdict, want);
+}
+
+static void test_verdict(void **state)
+{
+	(void)state;
+	tally_is((enum status[]){ STATUS_PASS, STATUS_SKIP }, 2, false, VERDICT_COMPATIBLE);
+	tally_is((enum status[]){ STATUS_PASS, STATUS_WARN }, 2, false, VERDICT_COMPATIBLE);
+	tally_is((enum status[]){ STATUS_PASS, STATUS_WARN }, 2, true, VERDICT_INCOMPATIBLE);
+	tally_is((enum status[]){ STATUS_FAIL, STATUS_UNKNOWN }, 2, false, VERDICT_INCOMPATIBLE);
+	tally_is((enum status[]){ STATUS_UNKNOWN, STATUS_WARN }, 2, false, VERDICT_UNDECIDED);
+	tally_is((enum status[]){ STATUS_UNKNOWN, STATUS_WARN }, 2, true, VERDICT_INCOMPATIBLE);
+	tally_is(NULL, 0, false, VERDICT_COMPATIBLE);
+	/* design.md: 0 compatible, 1 incompatible, 3 undecided */
+	assert_int_equal(verdict_exit_code(VERDICT_COMPATIBLE), 0);
+	assert_int_equal(verdict_exit_code(VERDICT_INCOMPATIBLE), 1);
+	assert_int_equal(verdict_exit_code(VERDICT_UNDECIDED), 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_verdict),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
