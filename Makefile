@@ -52,6 +52,8 @@ help:
 	@echo "make run        install what is missing, build, check this machine"
 	@echo "make test       install what is missing, build, run every test"
 	@echo "make check-unit / check-integration   one stage of the tests"
+	@echo "make bench      time check without probes; count processes and file opens"
+	@echo "make fuzz       run the libFuzzer targets (FUZZ_SECONDS each, clang)"
 	@echo "make format     clang-format every C file"
 	@echo "make install    install cvmprep into PREFIX/bin ($(PREFIX))"
 	@echo "knobs: SANITIZE=address,undefined  WERROR=1  CFLAGS=..."
@@ -93,6 +95,14 @@ check-unit: $(UNIT_BINS)
 
 check-integration: $(BIN)
 	CVMPREP=$(abspath $(BIN)) bash tests/run.sh --integration
+
+# Budgets of `check` without probes: time per run, no process started, each file read once.
+bench: $(BIN)
+	CVMPREP=$(abspath $(BIN)) bash ci/bench.sh
+
+# libFuzzer targets in tests/fuzz/ (clang), FUZZ_SECONDS each.
+fuzz: $(BIN)
+	bash ci/fuzz.sh
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The performance budget of `cvmprep check` without functional probes, on this machine:
+#  - wall time per run (mean over RUNS runs, default 200) for the text and JSON reports;
+#  - processes started (must be 0: no fork, clone or execve besides the binary itself);
+#  - files opened, and files opened more than once (must be none: each file is read once).
+# A benchmark, not a test: it prints figures and fails only when a budget rule is broken.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${CVMPREP:-./cvmprep}
+runs=${RUNS:-200}
+
+time_runs() {
+	local start end
+	start=$(date +%s%N)
+	for ((i = 0; i < runs; i++)); do "$bin" "$@" >/dev/null || true; done
+	end=$(date +%s%N)
+	echo "$(((end - start) / runs / 1000))"
+}
+
+echo "cvmprep $("$bin" --version | cut -d' ' -f2), $(uname -r), $(nproc) CPUs, $runs runs each"
+echo "check --no-probe (text):        $(time_runs check --no-probe) us per run"
+echo "check --no-probe --format json: $(time_runs check --no-probe --format json) us per run"
+echo "facts:                          $(time_runs facts) us per run"
+
+status=0
+if command -v strace >/dev/null; then
+	trace=$(mktemp)
+	strace -f -qq -e trace=execve,fork,vfork,clone,clone3,openat,openat2 -o "$trace" \
+		"$bin" check --no-probe >/dev/null || true
+	procs=$(grep -cE ' (fork|vfork|clone|clone3)\(' "$trace" || true)
+	opened=$(grep -E ' open(at|at2)\(' "$trace" | grep -vE '= -1' | grep -oE '"[^"]*"' |
+		grep -vE '^"(/etc/ld\.so|/lib/|/usr/lib/x86_64|/usr/lib/aarch64)' | sort)
+	twice=$(printf '%s\n' "$opened" | uniq -d)
+	echo "processes started: $procs"
+	echo "files opened: $(printf '%s\n' "$opened" | grep -c . || true) ($(printf '%s\n' "$opened" | sort -u | grep -c . || true) distinct)"
+	if [ -n "$twice" ]; then
+		echo "files opened more than once:"
+		printf '  %s\n' $twice
+		status=1
+	fi
+	[ "$procs" -eq 0 ] || status=1
+	rm -f "$trace"
+else
+	echo "strace not installed: process and file counts not measured"
+fi
+exit $status
