@@ -63,6 +63,16 @@ else
 	fail "text: table, summary, verdict" "$(cat "$WORK/text")"
 fi
 if grep -q $'\033' "$WORK/text"; then fail "text: no colour off a terminal" "escape codes"; else pass "text: no colour off a terminal"; fi
+# On a terminal (script(1) gives it one): colour, unless NO_COLOR is set.
+if command -v script >/dev/null; then
+	cmd="$CVMPREP check --root $FIXTURES/rhel-8-enforcing --only $BASE"
+	TERM=xterm script -qec "$cmd" /dev/null >"$WORK/tty" 2>&1
+	grep -q $'\033\[1;31mfail' "$WORK/tty" && pass "text: colour on a terminal" || fail "text: colour on a terminal" "$(head -5 "$WORK/tty")"
+	NO_COLOR=1 TERM=xterm script -qec "$cmd" /dev/null >"$WORK/tty" 2>&1
+	grep -q $'\033' "$WORK/tty" && fail "text: NO_COLOR honoured" "escape codes" || pass "text: NO_COLOR honoured"
+else
+	skip "text: colour on a terminal" "no script(1)"
+fi
 
 # Facts: schema, and judging saved facts gives the same report as reading the tree.
 expect_exit "facts: exit 0" 0 "$CVMPREP" facts --root "$FIXTURES/rhel-8-enforcing" -o "$WORK/facts.json"
