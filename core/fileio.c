@@ -36,13 +36,26 @@ static int fsync_dir_of(const char *path)
 	return fsync(fd) < 0 ? -errno : 0;
 }
 
+/* A device or a pipe (-o /dev/stdout, -o /dev/null) cannot be replaced: it is written to. */
+static int write_special(const char *path, const void *data, size_t len)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	return write_all(fd, data, len);
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
 	_cleanup_free_ char *tmp = strdup_printf("%s.XXXXXX", path);
+	struct stat st;
 	int fd, r;
 
 	if (!tmp)
 		return -ENOMEM;
+	if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
+		return write_special(path, data, len);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

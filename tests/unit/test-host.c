@@ -169,6 +169,10 @@ static void test_atomic_write(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0644);
 	assert_int_equal(write_file_atomic(bad, "x", 1, 0644), -ENOENT);
+	/* A device is written to, not replaced. */
+	assert_int_equal(write_file_atomic("/dev/null", "x", 1, 0644), 0);
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
 }
 
 int main(void)
