@@ -36,7 +36,8 @@ static int fsync_dir_of(const char *path)
 	return fsync(fd) < 0 ? -errno : 0;
 }
 
-/* A device or a pipe (-o /dev/stdout, -o /dev/null) cannot be replaced: it is written to. */
+/* A device or a pipe (-o /dev/stdout, -o /dev/null) cannot be replaced: it is written to.
+ * (A directory fails to open, with EISDIR.) */
 static int write_special(const char *path, const void *data, size_t len)
 {
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
@@ -48,14 +49,23 @@ static int write_special(const char *path, const void *data, size_t len)
 
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
-	_cleanup_free_ char *tmp = strdup_printf("%s.XXXXXX", path);
+	_cleanup_free_ char *resolved = NULL, *tmp = NULL;
 	struct stat st;
 	int fd, r;
 
+	/* Only a regular file is replaced; a symlink to one is followed, so that the link stays
+	 * (/dev/stdout redirected to a file, a report path kept as a link). */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return write_special(path, data, len);
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		resolved = realpath(path, NULL);
+		if (!resolved)
+			return -errno;
+		path = resolved;
+	}
+	tmp = strdup_printf("%s.XXXXXX", path);
 	if (!tmp)
 		return -ENOMEM;
-	if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
-		return write_special(path, data, len);
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

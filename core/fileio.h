@@ -8,8 +8,9 @@
 /*
  * Replaces path with len bytes of data, atomically: a temporary file in the same directory,
  * written, fsync'ed, renamed over path, then the directory fsync'ed. Readers see the old file or
- * the new one, never a part. On error nothing is left behind. A character device or a FIFO
- * (/dev/stdout, /dev/null) is written to in place. Returns 0 or -errno.
+ * the new one, never a part. On error nothing is left behind. What is not a regular file (a
+ * device or a pipe: /dev/null, /dev/stdout) is written to in place, never replaced; a symlink
+ * to a regular file is followed and its target replaced. Returns 0 or -errno.
  */
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
 

@@ -173,6 +173,17 @@ static void test_atomic_write(void **state)
 	assert_int_equal(write_file_atomic("/dev/null", "x", 1, 0644), 0);
 	assert_int_equal(stat("/dev/null", &st), 0);
 	assert_true(S_ISCHR(st.st_mode));
+	/* A symlink stays a symlink; its target gets the new content. */
+	{
+		_cleanup_free_ char *link = strdup_printf("%s/link.json", tree), *t = NULL;
+
+		assert_int_equal(symlink("report.json", link), 0);
+		assert_int_equal(write_file_atomic(link, "three", 5, 0644), 0);
+		assert_int_equal(lstat(link, &st), 0);
+		assert_true(S_ISLNK(st.st_mode));
+		assert_int_equal(read_file(path, 100, &t, NULL), 0);
+		assert_string_equal(t, "three");
+	}
 }
 
 int main(void)
