@@ -8,7 +8,40 @@
 extern const struct check checks_platform[];
 extern const struct check checks_distro[];
 extern const struct check checks_kernel[];
+extern const struct check checks_modules[];    /* kernel.shiftfs, kernel.headers */
+extern const struct check checks_kconfig[];    /* kernel.config.* */
+extern const struct check checks_filesystems[]; /* fs.fuse, fs.overlay */
 extern const struct check checks_selinux[];
+extern const struct check checks_virt[];    /* platform.virt */
+extern const struct check checks_storage[]; /* fs.dataroot, fs.docker-dtype, fs.capacity */
+extern const struct check checks_runtime[]; /* runtime.* */
+extern const struct check checks_gpu[];     /* gpu.devices */
+/* probe_virt: platform.dmi.sys_vendor, platform.dmi.product_name, platform.hypervisor, and
+ * platform.virt (a hypervisor or cloud name, "vm-other", or "none" for bare metal). */
+int probe_virt(const struct host *h, const struct config *cfg, struct facts *f);
+extern const struct check checks_pod[]; /* pod.privileged, pod.hostpaths, pod.modules-match */
+extern const struct check checks_net[]; /* net.istio */
+extern const struct check checks_node[];        /* platform.init, platform.resources */
+extern const struct check checks_kernel_live[]; /* kernel.idmap, kernel.seccomp-notify */
+extern const struct check checks_security[];    /* security.apparmor-userns, .secureboot */
+extern const struct check checks_userns[];      /* userns.max, userns.clone, userns.procfs */
+extern const struct check checks_cgroup[];      /* cgroup.version */
+extern const struct check checks_sysctl[];      /* sysctl.limits */
+
+/*
+ * probe_mode (checks/mode.c; an identity probe): host.mode = "host" | "pod", as --mode says or,
+ * for auto, "pod" when any evidence points at a container; its source says why. The evidence:
+ * mode.dockerenv, mode.containerenv ("present" or null), mode.kubernetes (live only: the value
+ * of KUBERNETES_SERVICE_HOST or null), mode.cgroup (PID 1's cgroup line), mode.pid1 (its name).
+ * mode_evidence_keys: host.mode then those keys, NULL-terminated, for the report header.
+ */
+int probe_mode(const struct host *h, const struct config *cfg, struct facts *f);
+extern const char *const mode_evidence_keys[];
+/* MODE_HOST or MODE_POD from the host.mode fact; _MODE_MAX when it is missing or neither. */
+enum mode facts_mode(const struct facts *f);
+/* For rules that apply in a pod only: returns 1 in a pod; otherwise sets r (skip on a host,
+ * unknown when host.mode is missing) and returns 0; -ENOMEM. */
+int result_need_pod(struct result *r, const struct facts *f);
 
 /*
  * Probes shared by several modules.
@@ -19,6 +52,32 @@ extern const struct check checks_selinux[];
  */
 int probe_uname(const struct host *h, const struct config *cfg, struct facts *f);
 int probe_os_release(const struct host *h, const struct config *cfg, struct facts *f);
+/*
+ * probe_modules (checks/modules.c; needs probe_uname first): for each of shiftfs, fuse, overlay,
+ *   module.<name> = "loaded" (/proc/modules) | "builtin" | "available" | "absent" (libkmod on
+ *   /lib/modules/<release>), or the errno when neither could tell; and filesystem.<name> =
+ *   "yes" | "no" from /proc/filesystems, or its errno.
+ */
+int probe_modules(const struct host *h, const struct config *cfg, struct facts *f);
+
+/* kernel.headers: the first of /usr/src/linux-headers-R, /usr/src/kernels/R, /lib/modules/R/build
+ * that is a directory (null when none is), for kernel.headers and pod.modules-match. */
+int probe_kernel_headers(const struct host *h, const struct config *cfg, struct facts *f);
+
+/* Where the kernel stands on a filesystem module (shiftfs, fuse, overlay). */
+enum presence {
+	PRESENCE_UNKNOWN, /* neither fact could be read; r says why */
+	PRESENCE_ABSENT,
+	PRESENCE_AVAILABLE, /* a module file that can be loaded */
+	PRESENCE_BUILTIN, /* from here on: in use */
+	PRESENCE_LOADED,  /* loaded, or the filesystem registered */
+};
+
+/*
+ * The presence of module name from module.<name> and filesystem.<name> (probe_modules), both
+ * added as evidence. Returns it, or -ENOMEM. On PRESENCE_UNKNOWN, r is set to unknown.
+ */
+int module_presence(const struct facts *f, const char *name, struct result *r);
 
 /* The probes every report runs, whatever is selected: they fill its "host" header. */
 extern const probe_fn identity_probes[];

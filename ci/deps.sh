@@ -9,6 +9,9 @@ packages=(
 	libcmocka-dev                                                  # unit tests
 	python3 python3-jsonschema                                     # schema validation in tests
 	util-linux kmod                                                # unshare, setpriv; depmod
+	e2fsprogs xfsprogs btrfs-progs                                 # mkfs for storage tests
+	strace                                                         # --no-probe starts no child
+	dpkg                                                           # dpkg-deb, dpkg --root (runtime tests)
 )
 
 missing=()

@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: MIT */
+#include "dpkg.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* ASCII classes, whatever the locale: versions and field names are ASCII (deb-version(7)). */
+static bool c_isdigit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool c_isalpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool c_isblank(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* A growing string: the value of the field being read. */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static int strbuf_append(struct strbuf *b, const char *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		char *s;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		s = realloc(b->s, cap);
+		if (!s)
+			return -ENOMEM;
+		b->s = s;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+/* Narrows [*p, *e) to its non-blank middle. */
+static void strip_range(const char **p, const char **e)
+{
+	while (*p < *e && c_isblank(**p))
+		(*p)++;
+	while (*e > *p && c_isblank((*e)[-1]))
+		(*e)--;
+}
+
+/* deb822(5): a field name is printable US-ASCII other than ':' and space, not starting with
+ * '-' or '#'. */
+static bool field_name_valid(const char *p, const char *e)
+{
+	if (p == e || *p == '-' || *p == '#')
+		return false;
+	for (; p < e; p++)
+		if (*p <= ' ' || *p > '~' || *p == ':')
+			return false;
+	return true;
+}
+
+struct deb822 {
+	deb822_cb cb;
+	void *userdata;
+	char *name; /* the field being read, NULL between fields */
+	struct strbuf value;
+};
+
+/* Hands the field being read to the callback. */
+static int deb822_flush(struct deb822 *d)
+{
+	int r;
+
+	if (!d->name)
+		return 0;
+	r = d->cb(d->name, d->value.s ? d->value.s : "", d->userdata);
+	free(d->name);
+	d->name = NULL;
+	d->value.len = 0;
+	if (d->value.s)
+		d->value.s[0] = '\0';
+	return r;
+}
+
+int deb822_parse(const char *buf, size_t len, deb822_cb cb, void *userdata, unsigned *ret_line)
+{
+	struct deb822 d = { .cb = cb, .userdata = userdata };
+	const char *p = buf, *end = buf + len;
+	bool in_paragraph = false;
+	unsigned line = 0;
+	int n = 0, r = 0;
+
+	while (p < end) {
+		const char *l = p, *eol = memchr(p, '\n', (size_t)(end - p)), *s, *e;
+
+		if (!eol)
+			eol = end;
+		p = eol < end ? eol + 1 : end;
+		line++;
+		if (memchr(l, '\0', (size_t)(eol - l)))
+			goto bad;
+		s = l;
+		e = eol;
+		strip_range(&s, &e);
+		if (s == e) {
+			/* A blank line ends the paragraph. */
+			if (in_paragraph) {
+				if ((r = deb822_flush(&d)) < 0 ||
+				    (r = cb(NULL, NULL, userdata)) < 0)
+					goto out;
+				n++;
+				in_paragraph = false;
+			}
+			continue;
+		}
+		if (*l == '#')
+			continue;
+		if (c_isblank(*l)) {
+			/* A continuation line: part of the value of the field before it. */
+			if (!d.name)
+				goto bad;
+			if ((d.value.len && (r = strbuf_append(&d.value, "\n", 1)) < 0) ||
+			    (r = strbuf_append(&d.value, s, (size_t)(e - s))) < 0)
+				goto out;
+			continue;
+		}
+		{
+			const char *colon = memchr(l, ':', (size_t)(eol - l));
+			const char *v = colon + 1, *ve = eol;
+
+			if (!colon || !field_name_valid(l, colon))
+				goto bad;
+			if ((r = deb822_flush(&d)) < 0)
+				goto out;
+			d.name = strndup(l, (size_t)(colon - l));
+			if (!d.name) {
+				r = -ENOMEM;
+				goto out;
+			}
+			strip_range(&v, &ve);
+			if ((r = strbuf_append(&d.value, v, (size_t)(ve - v))) < 0)
+				goto out;
+			in_paragraph = true;
+		}
+	}
+	if (in_paragraph) {
+		if ((r = deb822_flush(&d)) < 0 || (r = cb(NULL, NULL, userdata)) < 0)
+			goto out;
+		n++;
+	}
+	r = n;
+	goto out;
+bad:
+	r = -EBADMSG;
+out:
+	if (r == -EBADMSG && ret_line)
+		*ret_line = line;
+	free(d.name);
+	free(d.value.s);
+	return r;
+}
+
+static const char *const want_names[] = {
+	[DPKG_WANT_UNKNOWN] = "unknown", [DPKG_WANT_INSTALL] = "install",
+	[DPKG_WANT_HOLD] = "hold",	 [DPKG_WANT_DEINSTALL] = "deinstall",
+	[DPKG_WANT_PURGE] = "purge",
+};
+_Static_assert(ELEMENTSOF(want_names) == _DPKG_WANT_MAX, "want_names");
+
+static const char *const eflag_names[] = {
+	[DPKG_EFLAG_OK] = "ok",
+	[DPKG_EFLAG_REINSTREQ] = "reinstreq",
+};
+_Static_assert(ELEMENTSOF(eflag_names) == _DPKG_EFLAG_MAX, "eflag_names");
+
+static const char *const state_names[] = {
+	[DPKG_STATE_NOT_INSTALLED] = "not-installed",
+	[DPKG_STATE_CONFIG_FILES] = "config-files",
+	[DPKG_STATE_HALF_INSTALLED] = "half-installed",
+	[DPKG_STATE_UNPACKED] = "unpacked",
+	[DPKG_STATE_HALF_CONFIGURED] = "half-configured",
+	[DPKG_STATE_TRIGGERS_AWAITED] = "triggers-awaited",
+	[DPKG_STATE_TRIGGERS_PENDING] = "triggers-pending",
+	[DPKG_STATE_INSTALLED] = "installed",
+};
+_Static_assert(ELEMENTSOF(state_names) == _DPKG_STATE_MAX, "state_names");
+
+const char *dpkg_want_to_string(enum dpkg_want w)
+{
+	return w < _DPKG_WANT_MAX ? want_names[w] : NULL;
+}
+
+const char *dpkg_eflag_to_string(enum dpkg_eflag e)
+{
+	return e < _DPKG_EFLAG_MAX ? eflag_names[e] : NULL;
+}
+
+const char *dpkg_state_to_string(enum dpkg_state s)
+{
+	return s < _DPKG_STATE_MAX ? state_names[s] : NULL;
+}
+
+/* Matches the word at *s (ended by a space or the end) against names; moves *s past it. */
+static int status_word(const char **s, const char *const *names, size_t n)
+{
+	const char *p = *s, *e = strchrnul(p, ' ');
+
+	for (size_t i = 0; i < n; i++)
+		if (strlen(names[i]) == (size_t)(e - p) &&
+		    strncmp(names[i], p, (size_t)(e - p)) == 0) {
+			*s = e;
+			return (int)i;
+		}
+	return -EINVAL;
+}
+
+int dpkg_status_parse(const char *s, struct dpkg_status *ret)
+{
+	int want, eflag, state;
+
+	if ((want = status_word(&s, want_names, ELEMENTSOF(want_names))) < 0 || *s++ != ' ' ||
+	    (eflag = status_word(&s, eflag_names, ELEMENTSOF(eflag_names))) < 0 || *s++ != ' ' ||
+	    (state = status_word(&s, state_names, ELEMENTSOF(state_names))) < 0 || *s)
+		return -EINVAL;
+	*ret = (struct dpkg_status){ .want = want, .eflag = eflag, .state = state };
+	return 0;
+}
+
+bool dpkg_status_broken(const struct dpkg_status *st)
+{
+	return st->eflag == DPKG_EFLAG_REINSTREQ || st->state == DPKG_STATE_HALF_INSTALLED ||
+	       st->state == DPKG_STATE_UNPACKED || st->state == DPKG_STATE_HALF_CONFIGURED;
+}
+
+/* The simple fields a status paragraph is read for, by index into status_para.v. */
+static const char *const status_fields[] = { "Package", "Status", "Version", "Architecture" };
+
+struct status_para {
+	dpkg_pkg_cb cb;
+	void *userdata;
+	bool stopped;
+	char *v[ELEMENTSOF(status_fields)];
+};
+
+static void status_para_clear(struct status_para *sp)
+{
+	for (size_t i = 0; i < ELEMENTSOF(sp->v); i++) {
+		free(sp->v[i]);
+		sp->v[i] = NULL;
+	}
+}
+
+static int status_field(const char *name, const char *value, void *userdata)
+{
+	struct status_para *sp = userdata;
+	struct dpkg_pkg p;
+	int r;
+
+	if (name) {
+		for (size_t i = 0; i < ELEMENTSOF(status_fields); i++) {
+			/* Field names are case-insensitive (deb822(5)). */
+			if (strcasecmp(name, status_fields[i]) != 0)
+				continue;
+			if (sp->v[i] || strchr(value, '\n') || !*value)
+				return -EBADMSG;
+			sp->v[i] = strdup(value);
+			return sp->v[i] ? 0 : -ENOMEM;
+		}
+		return 0;
+	}
+	p = (struct dpkg_pkg){ .package = sp->v[0], .status = sp->v[1], .version = sp->v[2],
+			       .architecture = sp->v[3] };
+	if (!p.package || !p.status || dpkg_status_parse(p.status, &p.st) < 0)
+		r = -EBADMSG;
+	else
+		r = sp->cb(&p, sp->userdata);
+	status_para_clear(sp);
+	if (r > 0) {
+		sp->stopped = true;
+		return -ECANCELED;
+	}
+	return r;
+}
+
+int dpkg_status_read(const char *buf, size_t len, dpkg_pkg_cb cb, void *userdata,
+		     unsigned *ret_line)
+{
+	struct status_para sp = { .cb = cb, .userdata = userdata };
+	int r = deb822_parse(buf, len, status_field, &sp, ret_line);
+
+	status_para_clear(&sp);
+	return sp.stopped ? 1 : r;
+}
+
+int dpkg_version_parse(const char *s, struct dpkg_version *ret)
+{
+	struct dpkg_version v = { 0 };
+	const char *colon = strchr(s, ':'), *up = s, *hyphen;
+	size_t len;
+
+	if (colon) {
+		unsigned long epoch = 0;
+
+		if (colon == s)
+			return -EINVAL;
+		for (const char *p = s; p < colon; p++) {
+			if (!c_isdigit(*p))
+				return -EINVAL;
+			epoch = epoch * 10 + (unsigned long)(*p - '0');
+			if (epoch > INT_MAX)
+				return -EINVAL;
+		}
+		v.epoch = (unsigned)epoch;
+		up = colon + 1;
+	}
+	len = strlen(up);
+	hyphen = memrchr(up, '-', len);
+	v.upstream = up;
+	v.upstream_len = hyphen ? (size_t)(hyphen - up) : len;
+	if (hyphen) {
+		v.revision = hyphen + 1;
+		v.revision_len = len - v.upstream_len - 1;
+		if (!v.revision_len)
+			return -EINVAL;
+	} else {
+		v.revision = up + len;
+	}
+	if (!v.upstream_len || !c_isdigit(up[0]))
+		return -EINVAL;
+	for (size_t i = 0; i < v.upstream_len; i++)
+		if (!c_isdigit(up[i]) && !c_isalpha(up[i]) && !strchr(".-+~:", up[i]))
+			return -EINVAL;
+	for (size_t i = 0; i < v.revision_len; i++)
+		if (!c_isdigit(v.revision[i]) && !c_isalpha(v.revision[i]) &&
+		    !strchr(".+~", v.revision[i]))
+			return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+/* dpkg's lib/dpkg/version.c order(): digits 0 (never compared here), letters by their code,
+ * '~' below everything including the end of the string, other characters above letters. */
+static int order(int c)
+{
+	if (c_isdigit(c))
+		return 0;
+	if (c_isalpha(c))
+		return c;
+	if (c == '~')
+		return -1;
+	return c ? c + 256 : 0;
+}
+
+/* dpkg's verrevcmp() on counted strings: the end of a string reads as '\0'. */
+static int verrevcmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	const char *ae = a + alen, *be = b + blen;
+
+#define AT(p, e) ((p) < (e) ? *(p) : '\0')
+	while (a < ae || b < be) {
+		int first_diff = 0;
+
+		while ((a < ae && !c_isdigit(*a)) || (b < be && !c_isdigit(*b))) {
+			int ac = order(AT(a, ae)), bc = order(AT(b, be));
+
+			if (ac != bc)
+				return ac - bc;
+			a += a < ae;
+			b += b < be;
+		}
+		while (a < ae && *a == '0')
+			a++;
+		while (b < be && *b == '0')
+			b++;
+		while (a < ae && b < be && c_isdigit(*a) && c_isdigit(*b)) {
+			if (!first_diff)
+				first_diff = *a - *b;
+			a++;
+			b++;
+		}
+		if (a < ae && c_isdigit(*a))
+			return 1;
+		if (b < be && c_isdigit(*b))
+			return -1;
+		if (first_diff)
+			return first_diff;
+	}
+#undef AT
+	return 0;
+}
+
+int dpkg_version_cmp(const struct dpkg_version *a, const struct dpkg_version *b)
+{
+	int r;
+
+	if (a->epoch != b->epoch)
+		return a->epoch < b->epoch ? -1 : 1;
+	r = verrevcmp(a->upstream, a->upstream_len, b->upstream, b->upstream_len);
+	if (r)
+		return r;
+	return verrevcmp(a->revision, a->revision_len, b->revision, b->revision_len);
+}
+
+int dpkg_version_compare(const char *a, const char *b, int *ret)
+{
+	struct dpkg_version va, vb;
+
+	if (dpkg_version_parse(a, &va) < 0 || dpkg_version_parse(b, &vb) < 0)
+		return -EINVAL;
+	*ret = dpkg_version_cmp(&va, &vb);
+	return 0;
+}
+
+struct pin_search {
+	const char *name;
+	/* the paragraph being read */
+	char *package, *pin, *priority;
+	/* the best version pin so far */
+	struct apt_pin best;
+	bool found;
+};
+
+static void pin_para_clear(struct pin_search *ps)
+{
+	free(ps->package);
+	free(ps->pin);
+	free(ps->priority);
+	ps->package = ps->pin = ps->priority = NULL;
+}
+
+/* Whether a word of the Package field (a name or a glob) names name. */
+static bool pin_names(const char *packages, const char *name)
+{
+	_cleanup_free_ char *copy = strdup(packages);
+	char *save = NULL;
+
+	if (!copy)
+		return false;
+	for (char *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
+		if (w[0] != '/' && fnmatch(w, name, 0) == 0)
+			return true;
+	return false;
+}
+
+static int pin_paragraph_end(struct pin_search *ps)
+{
+	const char *ver;
+	char *end;
+	long prio;
+
+	if (!ps->pin)
+		return 0;
+	if (!ps->package || !ps->priority)
+		return -EBADMSG;
+	errno = 0;
+	prio = strtol(ps->priority, &end, 10);
+	/* apt refuses a missing or zero priority */
+	if (errno || end == ps->priority || *end || prio == 0)
+		return -EBADMSG;
+	/* "Pin: version V"; other pin types (release, origin) do not pin a version */
+	ver = startswith(ps->pin, "version");
+	if (!ver || (*ver && !c_isblank(*ver)))
+		return 0;
+	ver += strspn(ver, " \t");
+	if (!*ver)
+		return -EBADMSG;
+	if (!pin_names(ps->package, ps->name))
+		return 0;
+	if (ps->found && prio <= ps->best.priority)
+		return 0;
+	free(ps->best.version);
+	ps->best.version = strdup(ver);
+	if (!ps->best.version)
+		return -ENOMEM;
+	ps->best.priority = prio;
+	ps->found = true;
+	return 0;
+}
+
+static int pin_field(const char *name, const char *value, void *userdata)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} fields[] = {
+		{ "Package", offsetof(struct pin_search, package) },
+		{ "Pin", offsetof(struct pin_search, pin) },
+		{ "Pin-Priority", offsetof(struct pin_search, priority) },
+	};
+	struct pin_search *ps = userdata;
+	int r;
+
+	if (!name) {
+		r = pin_paragraph_end(ps);
+		pin_para_clear(ps);
+		return r;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
+		char **v = (char **)((char *)ps + fields[i].off);
+
+		if (strcasecmp(name, fields[i].name) != 0)
+			continue;
+		if (*v)
+			return -EBADMSG;
+		*v = strdup(value);
+		return *v ? 0 : -ENOMEM;
+	}
+	return 0;
+}
+
+int apt_pin_find(const char *buf, size_t len, const char *name, struct apt_pin *ret,
+		 unsigned *ret_line)
+{
+	struct pin_search ps = { .name = name };
+	int r = deb822_parse(buf, len, pin_field, &ps, ret_line);
+
+	pin_para_clear(&ps);
+	if (r < 0 || !ps.found) {
+		free(ps.best.version);
+		return r < 0 ? r : 0;
+	}
+	*ret = ps.best;
+	return 1;
+}
