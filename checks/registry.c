@@ -10,7 +10,10 @@ static const struct check *const modules[] = {
 	checks_platform,
 	checks_distro,
 	checks_kernel,
+	checks_modules,
+	checks_kconfig,
 	checks_selinux,
+	checks_filesystems,
 };
 
 /* More than the catalogue will ever hold; registry_init() stops the program if it is not. */

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kernel.shiftfs, kernel.headers, fs.fuse, fs.overlay: every status of each rule, on facts made
+ * here; and the probes on small trees (/proc/modules, /proc/filesystems, headers, /dev/fuse).
+ * libkmod on real depmod indexes is exercised by tests/integration/test-kernel-modules.sh.
+ */
+#include <fcntl.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <cmocka.h>
+
+#include "checks/checks.h"
+#include "core/fileio.h"
+#include "core/util.h"
+
+#define MAX_FACTS 8
+
+struct rule_case {
+	const char *id;
+	bool caching, autoload;
+	const char *facts[MAX_FACTS]; /* "key=value", "key" for null, "key!errno" */
+	enum status want;
+	const char *message;
+};
+
+static void load(struct facts *f, const char *const *specs)
+{
+	for (size_t i = 0; i < MAX_FACTS && specs[i]; i++) {
+		_cleanup_free_ char *key = strdup(specs[i]);
+		char *eq = strchr(key, '='), *bang = strchr(key, '!');
+
+		if (eq) {
+			*eq = '\0';
+			assert_int_equal(facts_set(f, key, "/fixture", eq + 1), 0);
+		} else if (bang) {
+			*bang = '\0';
+			assert_int_equal(facts_set_err(f, key, "/fixture", atoi(bang + 1)), 0);
+		} else
+			assert_int_equal(facts_set(f, key, "/fixture", NULL), 0);
+	}
+}
+
+#define UB "os.id=ubuntu"
+#define DEB "os.id=debian"
+#define K54 "kernel.release=5.4.0-169-generic"
+#define K510 "kernel.release=5.10.0-26-amd64"
+#define K515 "kernel.release=5.15.0-91-generic"
+#define K61 "kernel.release=6.1.0-13-amd64"
+#define NOFS "filesystem.shiftfs=no"
+
+static const struct rule_case cases[] = {
+	/* kernel.shiftfs: < 5.12 needed */
+	{ "kernel.shiftfs", false, false, { K54, UB, NOFS, "module.shiftfs=absent" }, STATUS_FAIL, "no ID-mapped mounts" },
+	{ "kernel.shiftfs", false, false, { K54, UB, NOFS, "module.shiftfs=available" }, STATUS_PASS, "available as a module" },
+	{ "kernel.shiftfs", false, false, { K54, UB, NOFS, "module.shiftfs=builtin" }, STATUS_PASS, "built into" },
+	{ "kernel.shiftfs", false, false, { K54, UB, "filesystem.shiftfs=yes", "module.shiftfs=loaded" }, STATUS_PASS, "loaded" },
+	{ "kernel.shiftfs", false, true, { K54, UB, NOFS, "module.shiftfs=absent" }, STATUS_WARN, "DKMS" },
+	/* 5.12-5.18 recommended; Ubuntu 5.15 with shiftfs in use: the EOVERFLOW bug */
+	{ "kernel.shiftfs", false, false, { K515, UB, NOFS, "module.shiftfs=absent" }, STATUS_WARN, "not on overlayfs" },
+	{ "kernel.shiftfs", false, false, { K515, UB, "filesystem.shiftfs=yes", "module.shiftfs=loaded" }, STATUS_WARN, "value too large" },
+	{ "kernel.shiftfs", false, false, { K515, "os.id=pop", "os.id_like=ubuntu debian", NOFS, "module.shiftfs=loaded" }, STATUS_WARN, "value too large" },
+	{ "kernel.shiftfs", false, false, { K515, DEB, "filesystem.shiftfs=yes", "module.shiftfs=loaded" }, STATUS_PASS, "loaded" },
+	{ "kernel.shiftfs", false, false, { K515, UB, NOFS, "module.shiftfs=available" }, STATUS_PASS, "available" },
+	/* >= 5.19 not required, unless caching */
+	{ "kernel.shiftfs", false, false, { K61, DEB, NOFS, "module.shiftfs=absent" }, STATUS_PASS, "not required" },
+	{ "kernel.shiftfs", false, false, { K61, DEB, "filesystem.shiftfs!2", "module.shiftfs!2" }, STATUS_PASS, "not required" },
+	{ "kernel.shiftfs", false, false, { K61, DEB, NOFS, "module.shiftfs=available" }, STATUS_PASS, "(not required on this kernel)" },
+	{ "kernel.shiftfs", true, false, { K61, DEB, NOFS, "module.shiftfs=absent" }, STATUS_FAIL, "caching CVMs need it" },
+	{ "kernel.shiftfs", true, true, { K61, DEB, NOFS, "module.shiftfs=absent" }, STATUS_WARN, "DKMS" },
+	{ "kernel.shiftfs", true, false, { K61, DEB, NOFS, "module.shiftfs=available" }, STATUS_PASS, "available" },
+	/* what cannot be read */
+	{ "kernel.shiftfs", false, false, { K510, DEB, "filesystem.shiftfs!2", "module.shiftfs!13" }, STATUS_UNKNOWN, "No such file" },
+	{ "kernel.shiftfs", false, false, { K510, DEB, NOFS, "module.shiftfs!13" }, STATUS_UNKNOWN, "Permission denied" },
+	{ "kernel.shiftfs", false, false, { K510, DEB, "filesystem.shiftfs!2", "module.shiftfs=absent" }, STATUS_FAIL, "absent" },
+	{ "kernel.shiftfs", false, false, { K510, DEB, "filesystem.shiftfs=yes", "module.shiftfs!13" }, STATUS_PASS, "loaded" },
+	{ "kernel.shiftfs", true, false, { K61, DEB, "filesystem.shiftfs!2", "module.shiftfs!2" }, STATUS_UNKNOWN, "cannot read" },
+	{ "kernel.shiftfs", false, false, { "kernel.release!2", "module.shiftfs=absent" }, STATUS_UNKNOWN, "cannot read" },
+	{ "kernel.shiftfs", false, false, { "kernel.release=garbage", "module.shiftfs=absent" }, STATUS_UNKNOWN, "cannot parse" },
+	{ "kernel.shiftfs", false, false, { K510, NOFS }, STATUS_UNKNOWN, "no fact 'module.shiftfs'" },
+
+	/* kernel.headers */
+	{ "kernel.headers", false, false, { "kernel.headers=/usr/src/linux-headers-6.1.0-13-amd64" }, STATUS_PASS, "kernel headers at" },
+	{ "kernel.headers", false, false, { "kernel.headers" }, STATUS_WARN, "no kernel headers" },
+	{ "kernel.headers", false, true, { "kernel.headers" }, STATUS_FAIL, "cannot build shiftfs" },
+	{ "kernel.headers", false, true, { "kernel.headers!13" }, STATUS_UNKNOWN, "Permission denied" },
+
+	/* fs.fuse */
+	{ "fs.fuse", false, false, { "filesystem.fuse=yes", "module.fuse=loaded", "fuse.device=yes" }, STATUS_PASS, "fuse loaded, /dev/fuse present" },
+	{ "fs.fuse", false, false, { "filesystem.fuse=yes", "module.fuse=builtin", "fuse.device=yes" }, STATUS_PASS, "built into" },
+	{ "fs.fuse", false, false, { "filesystem.fuse=no", "module.fuse=available", "fuse.device=yes" }, STATUS_PASS, "available" },
+	{ "fs.fuse", false, false, { "filesystem.fuse=no", "module.fuse=available", "fuse.device=no" }, STATUS_WARN, "/dev/fuse is missing" },
+	{ "fs.fuse", false, false, { "filesystem.fuse=no", "module.fuse=absent", "fuse.device=yes" }, STATUS_FAIL, "no FUSE" },
+	{ "fs.fuse", false, false, { "filesystem.fuse!2", "module.fuse!2", "fuse.device=yes" }, STATUS_UNKNOWN, "cannot read" },
+	{ "fs.fuse", false, false, { "filesystem.fuse=yes", "module.fuse!2", "fuse.device!13" }, STATUS_UNKNOWN, "Permission denied" },
+
+	/* fs.overlay */
+	{ "fs.overlay", false, false, { "filesystem.overlay=yes", "module.overlay!2" }, STATUS_PASS, "overlay loaded" },
+	{ "fs.overlay", false, false, { "filesystem.overlay=no", "module.overlay=available" }, STATUS_PASS, "available" },
+	{ "fs.overlay", false, false, { "filesystem.overlay=no", "module.overlay=builtin" }, STATUS_PASS, "built into" },
+	{ "fs.overlay", false, false, { "filesystem.overlay=no", "module.overlay=absent" }, STATUS_FAIL, "no overlay" },
+	{ "fs.overlay", false, false, { "filesystem.overlay=no", "module.overlay!13" }, STATUS_UNKNOWN, "Permission denied" },
+};
+
+static void test_rules(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		const struct rule_case *t = &cases[i];
+		const struct check *c = checks_find(t->id);
+		const struct config cfg = { .profile = profile_find("coder"),
+					    .caching = t->caching,
+					    .shiftfs_autoload = t->autoload };
+		struct result r = { .check = c };
+		struct facts f = { 0 };
+
+		assert_non_null(c);
+		load(&f, t->facts);
+		assert_int_equal(c->rule(c, &f, &cfg, &r), 0);
+		if (r.status != t->want || !r.message || !strstr(r.message, t->message))
+			fail_msg("case %zu %s: got %s '%s', want %s '%s'", i, t->id,
+				 status_to_string(r.status), r.message ? r.message : "(null)",
+				 status_to_string(t->want), t->message);
+		if (t->want != STATUS_UNKNOWN) {
+			assert_non_null(r.observed);
+			assert_non_null(r.expected);
+		}
+		if (t->want == STATUS_FAIL || t->want == STATUS_WARN)
+			assert_non_null(r.remediation);
+		result_free(&r);
+		facts_free(&f);
+	}
+}
+
+/* Probes on trees made here. */
+
+static char tree[64];
+
+static void put(const char *rel, const char *text)
+{
+	_cleanup_free_ char *path = strdup_printf("%s/%s", tree, rel);
+
+	for (char *p = path + strlen(tree) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		(void)mkdir(path, 0755);
+		*p = '/';
+	}
+	if (text)
+		assert_int_equal(write_file_atomic(path, text, strlen(text), 0644), 0);
+	else
+		assert_int_equal(mkdir(path, 0755), 0);
+}
+
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+static void fresh(void)
+{
+	if (tree[0])
+		nftw(tree, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	strcpy(tree, "/tmp/cvmprep-test-modules.XXXXXX");
+	assert_non_null(mkdtemp(tree));
+	put("proc/sys/kernel/osrelease", "5.15.0-91-generic\n");
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (tree[0])
+		nftw(tree, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
+
+/* Runs the probes of check id on the tree. */
+static void probe(const char *id, struct facts *f)
+{
+	const struct check *c = checks_find(id);
+	const struct config cfg = { .profile = profile_find("coder") };
+	struct host h;
+
+	assert_non_null(c);
+	assert_int_equal(host_open(&h, tree, NULL, NULL), 0);
+	for (size_t i = 0; i < CHECK_PROBES_MAX && c->probes[i]; i++)
+		assert_int_equal(c->probes[i](&h, &cfg, f), 0);
+	host_close(&h);
+}
+
+static void want(const struct facts *f, const char *key, const char *value, int err)
+{
+	const struct fact *fa = facts_get(f, key);
+
+	assert_non_null(fa);
+	if (fa->err != err || !streq_ptr(fa->value, value))
+		fail_msg("%s: got '%s' errno %d, want '%s' errno %d", key,
+			 fa->value ? fa->value : "(null)", fa->err, value ? value : "(null)", err);
+}
+
+#define FILESYSTEMS "nodev\tsysfs\nnodev\tproc\n\text4\nnodev\tfuse\nnodev\tfusectl\nnodev\toverlay\n"
+
+static void test_probe_loaded(void **state)
+{
+	struct facts f = { 0 };
+
+	(void)state;
+	fresh();
+	put("proc/filesystems", FILESYSTEMS);
+	put("proc/modules", "shiftfs 32768 0 - Live 0x0000000000000000\n"
+			    "overlay_x 151552 0 - Live 0x0000000000000000\n");
+	/* no module index under /lib/modules: what is not loaded cannot be told */
+	probe("kernel.shiftfs", &f);
+	want(&f, "module.shiftfs", "loaded", 0);
+	want(&f, "module.fuse", NULL, ENOENT);
+	want(&f, "module.overlay", NULL, ENOENT); /* overlay_x is not overlay */
+	want(&f, "filesystem.shiftfs", "no", 0);
+	want(&f, "filesystem.fuse", "yes", 0); /* fusectl is not fuse, but fuse is there */
+	want(&f, "filesystem.overlay", "yes", 0);
+	assert_string_equal(facts_get(&f, "module.fuse")->source, "/lib/modules/5.15.0-91-generic");
+	facts_free(&f);
+}
+
+/* A procfs without /proc/modules: a kernel without loadable modules, all built in. */
+static void test_probe_no_module_support(void **state)
+{
+	struct facts f = { 0 };
+
+	(void)state;
+	fresh();
+	put("proc/filesystems", FILESYSTEMS);
+	probe("fs.overlay", &f);
+	want(&f, "module.fuse", "builtin", 0);
+	want(&f, "module.overlay", "builtin", 0);
+	want(&f, "module.shiftfs", "absent", 0);
+	facts_free(&f);
+}
+
+static void test_probe_unreadable(void **state)
+{
+	_cleanup_free_ char *rel = NULL;
+	struct facts f = { 0 };
+
+	(void)state;
+	fresh();
+	put("proc/filesystems", NULL); /* a directory: EISDIR */
+	put("proc/modules", NULL);
+	probe("fs.overlay", &f);
+	want(&f, "filesystem.overlay", NULL, EISDIR);
+	want(&f, "module.overlay", NULL, EISDIR);
+	facts_free(&f);
+
+	/* no procfs at all (an image) and no index */
+	fresh();
+	probe("fs.overlay", &f);
+	want(&f, "filesystem.overlay", NULL, ENOENT);
+	want(&f, "module.overlay", NULL, ENOENT);
+	facts_free(&f);
+
+	/* no release: no index to read */
+	fresh();
+	rel = strdup_printf("%s/proc/sys/kernel/osrelease", tree);
+	assert_int_equal(unlink(rel), 0);
+	put("proc/modules", "");
+	probe("fs.overlay", &f);
+	want(&f, "module.overlay", NULL, ENOENT);
+	facts_free(&f);
+}
+
+static void test_probe_headers(void **state)
+{
+	static const char *const dirs[] = {
+		"usr/src/linux-headers-5.15.0-91-generic",
+		"usr/src/kernels/5.15.0-91-generic",
+		"lib/modules/5.15.0-91-generic/build",
+	};
+	struct facts f = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		_cleanup_free_ char *abs = strdup_printf("/%s", dirs[i]);
+
+		fresh();
+		put(dirs[i], NULL);
+		probe("kernel.headers", &f);
+		want(&f, "kernel.headers", abs, 0);
+		facts_free(&f);
+	}
+	/* a dangling build link (headers package removed) is no headers */
+	fresh();
+	put("lib/modules/5.15.0-91-generic/kernel", NULL);
+	{
+		_cleanup_free_ char *link = strdup_printf("%s/lib/modules/5.15.0-91-generic/build", tree);
+
+		assert_int_equal(symlink("/usr/src/linux-headers-5.15.0-91-generic", link), 0);
+	}
+	probe("kernel.headers", &f);
+	want(&f, "kernel.headers", NULL, 0);
+	facts_free(&f);
+}
+
+static void test_probe_fuse_device(void **state)
+{
+	_cleanup_free_ char *dev = NULL;
+	struct facts f = { 0 };
+
+	(void)state;
+	fresh();
+	probe("fs.fuse", &f);
+	want(&f, "fuse.device", "no", 0);
+	facts_free(&f);
+
+	put("dev/fuse", ""); /* a regular file is not the device */
+	probe("fs.fuse", &f);
+	want(&f, "fuse.device", "no", 0);
+	facts_free(&f);
+
+	dev = strdup_printf("%s/dev/fuse", tree);
+	assert_int_equal(unlink(dev), 0);
+	if (mknod(dev, S_IFCHR | 0600, makedev(10, 229)) < 0)
+		skip(); /* not root: the rule tests cover "yes" */
+	probe("fs.fuse", &f);
+	want(&f, "fuse.device", "yes", 0);
+	facts_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_probe_loaded),
+		cmocka_unit_test(test_probe_no_module_support),
+		cmocka_unit_test(test_probe_unreadable),
+		cmocka_unit_test(test_probe_headers),
+		cmocka_unit_test(test_probe_fuse_device),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, teardown);
+}
