@@ -14,6 +14,8 @@ static const struct check *const modules[] = {
 	checks_kconfig,
 	checks_selinux,
 	checks_filesystems,
+	checks_pod,
+	checks_net,
 };
 
 /* More than the catalogue will ever hold; registry_init() stops the program if it is not. */
@@ -54,4 +56,4 @@ const struct check *checks_find(const char *id)
 	return NULL;
 }
 
-const probe_fn identity_probes[] = { probe_uname, probe_os_release, NULL };
+const probe_fn identity_probes[] = { probe_uname, probe_os_release, probe_mode, NULL };

@@ -11,6 +11,7 @@
 #include "core/fileio.h"
 #include "core/util.h"
 #include "reports/catalog.h"
+#include "reports/hostpaths.h"
 #include "reports/report.h"
 
 #define EXIT_USAGE 2
@@ -303,6 +304,12 @@ static int run_check(struct check_args *a)
 		return usage_error("no check matches '%s' (see 'cvmprep list')", bad);
 	if (r < 0)
 		return usage_error("out of memory");
+	/* Saved facts hold the mode their run resolved; an explicit --mode overrides it. */
+	if (a->facts && cfg.mode != MODE_AUTO &&
+	    facts_set(&assume, "host.mode", "--mode", mode_to_string(cfg.mode)) < 0) {
+		r = usage_error("out of memory");
+		goto out;
+	}
 	r = parse_assumes(&a->assume, &assume);
 	if (r >= 0)
 		goto out;
@@ -327,7 +334,7 @@ static int run_check(struct check_args *a)
 		.cfg = &cfg,
 		.facts = &f,
 		.root = a->facts ? facts_root : h.root,
-		.mode = mode_to_string(cfg.mode == MODE_POD ? MODE_POD : MODE_HOST),
+		.mode = mode_to_string(facts_mode(&f) == MODE_POD ? MODE_POD : MODE_HOST),
 		.results = results,
 		.n_results = n,
 		.generated_at = time(NULL),
@@ -379,7 +386,7 @@ static int cmd_facts(int argc, char **argv)
 	struct host_args a = { 0 };
 	const char *output = NULL;
 	struct facts f = { 0 };
-	struct config cfg = { .profile = &profiles[0] };
+	struct config cfg = { .profile = &profiles[0], .data_root = DATA_ROOT_DEFAULT };
 	struct host h;
 	cJSON *facts = NULL;
 	size_t len;
@@ -481,6 +488,53 @@ static int cmd_explain(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+static const char *const hostpaths_help =
+	"usage: cvmprep hostpaths [--caching] [--shiftfs-autoload] [--format table|json|yaml]\n"
+	"\n"
+	"Prints the host paths Coder's CVM pod mounts for these settings (Coder docs,\n"
+	"\"HostPath mounts\"): the row of the table, and the pod spec's volumes and\n"
+	"volumeMounts as YAML. 'cvmprep check' judges them from inside the pod (pod.hostpaths).\n"
+	"\n"
+	"  --caching              CVMs use image caching\n"
+	"  --shiftfs-autoload     Coder loads (and builds) shiftfs; only with --caching\n"
+	"  --format FMT           table (default: the row, then the YAML), yaml or json\n"
+	"  -h, --help             show this help\n";
+
+static int cmd_hostpaths(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "caching", no_argument, NULL, OPT_CACHING },
+		{ "shiftfs-autoload", no_argument, NULL, OPT_AUTOLOAD },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	const char *format = "table";
+	bool caching = false, autoload = false;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
+		switch (c) {
+		case OPT_CACHING: caching = true; break;
+		case OPT_AUTOLOAD: autoload = true; break;
+		case OPT_FORMAT: format = optarg; break;
+		case 'h': fputs(hostpaths_help, stdout); return EXIT_SUCCESS;
+		case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default: return usage_error("unknown option '%s' (see 'cvmprep hostpaths --help')",
+					    argv[optind - 1]);
+		}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	r = hostpaths_write(stdout, caching, autoload, format);
+	if (r == -EINVAL)
+		return usage_error("unknown format '%s' (table, json, yaml)", format);
+	if (r < 0)
+		return usage_error("out of memory");
+	if (fflush(stdout) != 0)
+		return usage_error("cannot write to standard output: %s", strerror(errno));
+	return EXIT_SUCCESS;
+}
+
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -492,6 +546,7 @@ static const struct command commands[] = {
 	{ "facts", cmd_facts, "print the evidence the checks read, as JSON" },
 	{ "list", cmd_list, "list every check id and the profiles" },
 	{ "explain", cmd_explain, "say what a check reads, its rule, and how to fix it" },
+	{ "hostpaths", cmd_hostpaths, "print the host paths Coder's CVM pod mounts, as YAML" },
 };
 
 static void main_help(FILE *out)

@@ -2,6 +2,7 @@
 /* The JSON report, schema cvmprep.report/v1 (reports/schema/). */
 #include <cJSON.h>
 
+#include "checks/checks.h"
 #include "core/util.h"
 #include "report.h"
 
@@ -21,6 +22,24 @@ static bool add_fact(cJSON *o, const char *name, const struct facts *f, const ch
 	return add_str(o, name, fa && !fa->err ? fa->value : NULL);
 }
 
+static bool add_evidence(cJSON *arr, const char *source, const char *value, int err);
+
+/* What decided host or pod: host.mode (its source says why), then each piece of evidence. */
+static bool add_mode_evidence(cJSON *host, const struct facts *f)
+{
+	cJSON *arr = cJSON_AddArrayToObject(host, "mode_evidence");
+
+	if (!arr)
+		return false;
+	for (size_t i = 0; mode_evidence_keys[i]; i++) {
+		const struct fact *fa = facts_get(f, mode_evidence_keys[i]);
+
+		if (fa && !add_evidence(arr, fa->source, fa->value, fa->err))
+			return false;
+	}
+	return true;
+}
+
 static bool add_host(cJSON *root, const struct report *rep)
 {
 	cJSON *host = cJSON_AddObjectToObject(root, "host"), *os;
@@ -33,10 +52,11 @@ static bool add_host(cJSON *root, const struct report *rep)
 	return os && add_fact(os, "id", rep->facts, "os.id") &&
 	       add_fact(os, "version_id", rep->facts, "os.version_id") &&
 	       add_fact(os, "pretty_name", rep->facts, "os.pretty_name") &&
-	       add_str(host, "mode", rep->mode) && add_str(host, "root", rep->root);
+	       add_str(host, "mode", rep->mode) && add_mode_evidence(host, rep->facts) &&
+	       add_str(host, "root", rep->root);
 }
 
-static bool add_evidence(cJSON *arr, const struct evidence *e)
+static bool add_evidence(cJSON *arr, const char *source, const char *value, int err)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -44,12 +64,12 @@ static bool add_evidence(cJSON *arr, const struct evidence *e)
 		cJSON_Delete(o);
 		return false;
 	}
-	if (!cJSON_AddStringToObject(o, "source", e->source))
+	if (!cJSON_AddStringToObject(o, "source", source))
 		return false;
-	if (e->err)
-		return cJSON_AddNumberToObject(o, "errno", e->err) &&
-		       cJSON_AddStringToObject(o, "error", strerror(e->err));
-	return add_str(o, "value", e->value);
+	if (err)
+		return cJSON_AddNumberToObject(o, "errno", err) &&
+		       cJSON_AddStringToObject(o, "error", strerror(err));
+	return add_str(o, "value", value);
 }
 
 static bool add_result(cJSON *arr, const struct result *r)
@@ -69,7 +89,8 @@ static bool add_result(cJSON *arr, const struct result *r)
 	if (!ev)
 		return false;
 	for (size_t i = 0; i < r->n_evidence; i++)
-		if (!add_evidence(ev, &r->evidence[i]))
+		if (!add_evidence(ev, r->evidence[i].source, r->evidence[i].value,
+				  r->evidence[i].err))
 			return false;
 	return add_str(o, "docs", r->check->docs) &&
 	       cJSON_AddNumberToObject(o, "duration_us", (double)r->duration_us);

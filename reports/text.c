@@ -32,10 +32,13 @@ static const char *fact_or(const struct facts *f, const char *key, const char *f
 
 static void write_header(FILE *out, const struct report *rep)
 {
-	fprintf(out, "cvmprep %s: node %s, %s, kernel %s, %s, profile %s%s%s, root %s\n\n",
+	const struct fact *mode = facts_get(rep->facts, "host.mode");
+
+	fprintf(out, "cvmprep %s: node %s, %s, kernel %s, %s, mode %s (%s), profile %s%s%s, root %s\n\n",
 		CVMPREP_VERSION, fact_or(rep->facts, "host.hostname", "?"),
 		fact_or(rep->facts, "os.pretty_name", fact_or(rep->facts, "os.id", "unknown OS")),
 		fact_or(rep->facts, "kernel.release", "?"), fact_or(rep->facts, "platform.arch", "?"),
+		rep->mode, mode && mode->source ? mode->source : "not recorded",
 		rep->cfg->profile->name, rep->cfg->caching ? " +caching" : "",
 		rep->cfg->shiftfs_autoload ? " +shiftfs-autoload" : "", rep->root);
 }

@@ -29,7 +29,7 @@ cases=(
 	"empty|empty|3|"
 	"escape|escape|3|"
 	"skip-selinux|rhel-8-enforcing|1|--skip security.selinux"
-	"only-kernel|ubuntu-22.04-oldkernel|1|--only kernel.*,platform.arch"
+	"only-kernel|ubuntu-22.04-oldkernel|1|--only kernel.v*,platform.arch"
 	"assume-kernel|ubuntu-22.04|1|--assume kernel.release=5.4.0-1-generic"
 	"proc-override|ubuntu-22.04|1|--proc FIXTURES/rhel-8-enforcing/proc"
 )

@@ -1,0 +1,612 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pod.*: judging a node from inside Coder's CVM pod. "The cluster must allow privileged
+ * containers and hostPath mounts" (seeds 002/003); which host paths, and read-only or
+ * read-write, depends on caching and shiftfs autoload (seeds 003/004, "HostPath mounts").
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+
+#include "checks.h"
+#include "core/mountinfo.h"
+#include "core/util.h"
+#include "pod.h"
+#include "probe.h"
+
+#define MOUNTINFO "/proc/self/mountinfo"
+#define STATUS "/proc/self/status"
+
+const struct hostpath hostpaths[HOSTPATHS_N] = {
+	{ "/usr/src", "usr-src" },
+	{ "/lib/modules", "lib-modules" },
+	{ "/var/run", "var-run" },
+	{ "/var/lib", "var-lib" },
+};
+
+/* seeds 003/004: Caching | Auto Load shiftfs | /usr/src | /lib/modules | /var/run | /var/lib */
+static const struct hostpath_row hostpath_rows[] = {
+	{ "Off", "N/A", { HOSTPATH_RO, HOSTPATH_RO, HOSTPATH_NONE, HOSTPATH_NONE } },
+	{ "On", "Off", { HOSTPATH_RO, HOSTPATH_RO, HOSTPATH_RO, HOSTPATH_RW } },
+	{ "On", "On", { HOSTPATH_RW, HOSTPATH_RW, HOSTPATH_RO, HOSTPATH_RW } },
+};
+
+const struct hostpath_row *hostpath_row(bool caching, bool shiftfs_autoload)
+{
+	return &hostpath_rows[caching ? 1 + shiftfs_autoload : 0];
+}
+
+const char *hostpath_mode_to_string(enum hostpath_mode m)
+{
+	static const char *const names[] = {
+		[HOSTPATH_NONE] = NULL,
+		[HOSTPATH_RO] = "ro",
+		[HOSTPATH_RW] = "rw",
+	};
+
+	return (size_t)m < ELEMENTSOF(names) ? names[m] : NULL;
+}
+
+/* capabilities(7), by number: linux/capability.h, CAP_CHOWN (0) to CAP_CHECKPOINT_RESTORE (40). */
+static const char *const cap_names[] = {
+	"cap_chown",           "cap_dac_override",   "cap_dac_read_search", "cap_fowner",
+	"cap_fsetid",          "cap_kill",           "cap_setgid",          "cap_setuid",
+	"cap_setpcap",         "cap_linux_immutable", "cap_net_bind_service", "cap_net_broadcast",
+	"cap_net_admin",       "cap_net_raw",        "cap_ipc_lock",        "cap_ipc_owner",
+	"cap_sys_module",      "cap_sys_rawio",      "cap_sys_chroot",      "cap_sys_ptrace",
+	"cap_sys_pacct",       "cap_sys_admin",      "cap_sys_boot",        "cap_sys_nice",
+	"cap_sys_resource",    "cap_sys_time",       "cap_sys_tty_config",  "cap_mknod",
+	"cap_lease",           "cap_audit_write",    "cap_audit_control",   "cap_setfcap",
+	"cap_mac_override",    "cap_mac_admin",      "cap_syslog",          "cap_wake_alarm",
+	"cap_block_suspend",   "cap_audit_read",     "cap_perfmon",         "cap_bpf",
+	"cap_checkpoint_restore",
+};
+_Static_assert(ELEMENTSOF(cap_names) == 41, "cap_names: 0..40");
+
+/* Whether the comma-separated mount options opts hold word. */
+static bool opts_has(const char *opts, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = opts; p; p = strchr(p, ',')) {
+		if (*p == ',')
+			p++;
+		if (strncmp(p, word, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+/* Records pod.cap_eff and pod.seccomp from the "CapEff:" and "Seccomp:" lines of
+ * /proc/self/status (proc(5)); a line the kernel does not print is recorded as null. */
+static int probe_status(const struct host *h, struct facts *f)
+{
+	static const struct {
+		const char *field;
+		const char *key;
+	} fields[] = {
+		{ "CapEff:", "pod.cap_eff" },
+		{ "Seccomp:", "pod.seccomp" },
+	};
+	_cleanup_free_ char *buf = NULL;
+	int r;
+
+	r = host_read(h, STATUS, 64 * 1024, &buf, NULL);
+	if (r == -ENOMEM)
+		return r;
+	for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
+		_cleanup_free_ char *value = NULL;
+
+		for (const char *line = r < 0 ? NULL : buf; line && *line;) {
+			const char *eol = strchrnul(line, '\n'), *v = startswith(line, fields[i].field);
+
+			if (v) {
+				value = strndup(v, (size_t)(eol - v));
+				if (!value)
+					return -ENOMEM;
+				strstrip(value);
+				break;
+			}
+			line = *eol ? eol + 1 : eol;
+		}
+		if (r < 0)
+			r = facts_set_err(f, fields[i].key, STATUS, -r) ?: r;
+		else if (facts_set(f, fields[i].key, STATUS, value) < 0)
+			return -ENOMEM;
+		if (r == -ENOMEM)
+			return r;
+	}
+	return 0;
+}
+
+/* Records pod.apparmor: the AppArmor label of this process, or null when no AppArmor label is
+ * there. Kernels since 5.8 keep it in attr/apparmor/current, which stays AppArmor's when other
+ * LSMs are stacked; older ones only have attr/current. */
+static int probe_apparmor(const struct host *h, struct facts *f)
+{
+	int fd = host_openat(h, "/proc/self/attr/apparmor", O_PATH | O_DIRECTORY);
+	const char *path = fd >= 0 ? "/proc/self/attr/apparmor/current" : "/proc/self/attr/current";
+	_cleanup_free_ char *label = NULL;
+	int r;
+
+	if (fd >= 0)
+		close(fd);
+	r = host_read_line(h, path, &label);
+	if (r == -ENOMEM)
+		return r;
+	/* EINVAL: no LSM provides the attribute (the kernel has no AppArmor, or it is off). */
+	if (r == -ENOENT || r == -EINVAL)
+		return facts_set(f, "pod.apparmor", path, NULL);
+	if (r < 0)
+		return facts_set_err(f, "pod.apparmor", path, -r);
+	return facts_set(f, "pod.apparmor", path, label);
+}
+
+/* How many block device names pod.dev_block lists before it only counts. */
+#define DEV_NAMES_MAX 8
+
+/* Records pod.dev_block: the block devices at the top of /dev ("" when none). A privileged
+ * container gets the host's devices (Docker --privileged; containerd's CRI unless
+ * privileged_without_host_devices); an unprivileged one only the OCI runtime-spec default set
+ * (null, zero, full, random, urandom, tty, console, ptmx), which holds no block device, while
+ * every node has at least one disk. */
+static int probe_dev(const struct host *h, struct facts *f)
+{
+	_cleanup_free_ char *names = NULL;
+	size_t len = 0, n = 0;
+	FILE *out;
+	DIR *d;
+	int fd = host_openat(h, "/dev", O_RDONLY | O_DIRECTORY);
+
+	if (fd == -ENOMEM)
+		return fd;
+	if (fd < 0)
+		return facts_set_err(f, "pod.dev_block", "/dev", -fd);
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	out = open_memstream(&names, &len);
+	if (!out) {
+		closedir(d);
+		return -ENOMEM;
+	}
+	for (struct dirent *de; (de = readdir(d));) {
+		struct stat st;
+
+		if (de->d_type != DT_BLK &&
+		    (de->d_type != DT_UNKNOWN ||
+		     fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		     !S_ISBLK(st.st_mode)))
+			continue;
+		if (n++ < DEV_NAMES_MAX)
+			fprintf(out, "%s%s", n > 1 ? " " : "", de->d_name);
+	}
+	if (n > DEV_NAMES_MAX)
+		fprintf(out, " (%zu in all)", n);
+	closedir(d);
+	if (fclose(out) != 0)
+		return -ENOMEM;
+	return facts_set(f, "pod.dev_block", "/dev", names);
+}
+
+static int probe_privileged(const struct host *h, const struct config *cfg _unused_,
+			    struct facts *f)
+{
+	int r = probe_status(h, f);
+
+	if (r >= 0)
+		r = probe_line(h, f, "pod.cap_last_cap", "/proc/sys/kernel/cap_last_cap");
+	if (r >= 0)
+		r = probe_apparmor(h, f);
+	if (r >= 0)
+		r = probe_dev(h, f);
+	return r;
+}
+
+/* Each hostpath's fact key, "pod.mount.<volume>". */
+static char *mount_key(const struct hostpath *hp)
+{
+	return strdup_printf("pod.mount.%s", hp->volume);
+}
+
+/*
+ * The path as mountinfo names its mount point: symlinks resolved inside the tree (/var/run is
+ * /run on current distributions; on a merged-/usr image /lib/modules is /usr/lib/modules), as
+ * the container runtime resolves a mountPath inside the image. The path itself when it cannot
+ * be resolved. NULL on allocation failure.
+ */
+static char *resolve_in_tree(const struct host *h, const char *path)
+{
+	_cleanup_close_ int fd = host_openat(h, path, O_PATH);
+	char link[PATH_MAX], root[PATH_MAX], proc[64];
+	const char *rest;
+	ssize_t n, m;
+
+	if (fd < 0)
+		return strdup(path);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, link, sizeof(link) - 1);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", h->root_fd);
+	m = readlink(proc, root, sizeof(root) - 1);
+	if (n <= 0 || m <= 0)
+		return strdup(path);
+	link[n] = root[m] = '\0';
+	rest = streq(root, "/") ? link : startswith(link, root);
+	if (!rest || (*rest != '/'))
+		return strdup(path);
+	return strdup(rest);
+}
+
+struct mounts {
+	char *at[HOSTPATHS_N]; /* resolved mount points */
+	char *opts[HOSTPATHS_N];
+	char *sys_opts;
+};
+
+static int keep(char **slot, const char *opts)
+{
+	free(*slot);
+	*slot = strdup(opts);
+	return *slot ? 0 : -ENOMEM;
+}
+
+/* A later line for the same mount point is a mount on top of the earlier: the last one wins. */
+static int find_mounts(const struct mount_entry *m, void *userdata)
+{
+	struct mounts *ms = userdata;
+
+	if (streq(m->mount_point, "/sys") && keep(&ms->sys_opts, m->mount_opts) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < HOSTPATHS_N; i++)
+		if (streq(m->mount_point, ms->at[i]) && keep(&ms->opts[i], m->mount_opts) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/* Records pod.sys_mount and pod.mount.<volume>: the per-mount options (mountinfo field 6, not
+ * the superblock's) of the mount at /sys and at each host path; null when there is none. */
+static int probe_mounts(const struct host *h, const struct config *cfg _unused_, struct facts *f)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct mounts ms = { 0 };
+	size_t len;
+	int r, read_err;
+
+	read_err = host_read(h, MOUNTINFO, HOST_READ_MAX, &buf, &len);
+	if (read_err == -ENOMEM)
+		return read_err;
+	for (size_t i = 0; i < HOSTPATHS_N; i++)
+		if (!(ms.at[i] = resolve_in_tree(h, hostpaths[i].path))) {
+			r = -ENOMEM;
+			goto out;
+		}
+	r = read_err < 0 ? 0 : mountinfo_parse(buf, len, find_mounts, &ms);
+	if (r < 0)
+		goto out;
+	r = read_err < 0 ? facts_set_err(f, "pod.sys_mount", MOUNTINFO, -read_err)
+			 : facts_set(f, "pod.sys_mount", MOUNTINFO, ms.sys_opts);
+	for (size_t i = 0; r >= 0 && i < HOSTPATHS_N; i++) {
+		_cleanup_free_ char *key = mount_key(&hostpaths[i]), *source = NULL;
+
+		source = streq(ms.at[i], hostpaths[i].path)
+				 ? strdup(MOUNTINFO)
+				 : strdup_printf("%s (%s is %s)", MOUNTINFO, hostpaths[i].path,
+						 ms.at[i]);
+		if (!key || !source)
+			r = -ENOMEM;
+		else if (read_err < 0)
+			r = facts_set_err(f, key, source, -read_err);
+		else
+			r = facts_set(f, key, source, ms.opts[i]);
+	}
+out:
+	for (size_t i = 0; i < HOSTPATHS_N; i++) {
+		free(ms.at[i]);
+		free(ms.opts[i]);
+	}
+	free(ms.sys_opts);
+	return r < 0 ? r : 0;
+}
+
+/* Records pod.modules: /lib/modules/R as the pod sees it (null when it does not exist). The
+ * headers are kernel.headers, from probe_kernel_headers. */
+static int probe_pod_modules(const struct host *h, const struct config *cfg _unused_,
+			     struct facts *f)
+{
+	const struct fact *rel = facts_get(f, "kernel.release");
+	_cleanup_free_ char *mods = NULL;
+	int fd;
+
+	if (!rel || rel->err || !rel->value)
+		return 0; /* the rule says the release is unknown */
+	mods = strdup_printf("/lib/modules/%s", rel->value);
+	if (!mods)
+		return -ENOMEM;
+	fd = host_openat(h, mods, O_PATH | O_DIRECTORY);
+	if (fd >= 0)
+		close(fd);
+	if (fd >= 0 || fd == -ENOENT || fd == -ENOTDIR)
+		return facts_set(f, "pod.modules", mods, fd >= 0 ? mods : NULL);
+	return facts_set_err(f, "pod.modules", mods, -fd);
+}
+
+/* A "; "-separated list of findings, cut at its size (texts for people, bounded). */
+struct list {
+	char s[2048];
+	size_t len;
+	unsigned n;
+};
+
+static void _printf_(3, 4) list_add(struct list *l, const char *sep, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (l->len + 1 >= sizeof(l->s))
+		return;
+	if (l->n++)
+		l->len += (size_t)snprintf(l->s + l->len, sizeof(l->s) - l->len, "%s", sep);
+	if (l->len + 1 >= sizeof(l->s)) {
+		l->len = sizeof(l->s) - 1;
+		return;
+	}
+	va_start(ap, fmt);
+	w = vsnprintf(l->s + l->len, sizeof(l->s) - l->len, fmt, ap);
+	va_end(ap);
+	l->len = w < 0 ? l->len : l->len + (size_t)w < sizeof(l->s) ? l->len + (size_t)w
+								  : sizeof(l->s) - 1;
+}
+
+/* Adds fa as evidence; returns 1 when it was read, 0 when not (noted in unknown), <0 ENOMEM. */
+static int use_fact(struct result *r, const struct fact *fa, const char *key, struct list *unknown)
+{
+	if (result_evidence_fact(r, fa) < 0)
+		return -ENOMEM;
+	if (!fa)
+		list_add(unknown, "; ", "no fact %s was recorded", key);
+	else if (fa->err)
+		list_add(unknown, "; ", "cannot read '%s': %s", fa->source, strerror(fa->err));
+	return fa && !fa->err;
+}
+
+/* Adds to bad the capabilities 0..last missing from the hexadecimal CapEff mask. */
+static void missing_caps(struct list *bad, struct list *unknown, const char *eff, const char *last)
+{
+	struct list caps = { .n = 0 };
+	unsigned long long mask, top;
+	char *end;
+
+	errno = 0;
+	mask = strtoull(eff ? eff : "", &end, 16);
+	if (!eff || !*eff || *end || errno) {
+		list_add(unknown, "; ", "cannot parse CapEff '%s'", eff ? eff : "");
+		return;
+	}
+	top = strtoull(last ? last : "", &end, 10);
+	if (!last || !*last || *end || top > 63) {
+		list_add(unknown, "; ", "cannot parse cap_last_cap '%s'", last ? last : "");
+		return;
+	}
+	for (unsigned i = 0; i <= top; i++)
+		if (!(mask & (1ULL << i))) {
+			if (i < ELEMENTSOF(cap_names))
+				list_add(&caps, ", ", "%s", cap_names[i]);
+			else
+				list_add(&caps, ", ", "cap_%u", i);
+		}
+	if (caps.n)
+		list_add(bad, "; ", "missing capabilit%s: %s", caps.n > 1 ? "ies" : "y", caps.s);
+}
+
+/* Sets r: anything in bad fails; else anything in unknown is unknown; else anything in wide
+ * (may be NULL) warns; else pass. */
+static int judge(struct result *r, const struct list *bad, const struct list *unknown,
+		 const struct list *wide, const char *pass_msg)
+{
+	if (bad->n)
+		return result_set(r, STATUS_FAIL, "%s", bad->s);
+	if (unknown->n)
+		return result_set(r, STATUS_UNKNOWN, "%s", unknown->s);
+	if (wide && wide->n)
+		return result_set(r, STATUS_WARN, "%s (works, wider than needed)", wide->s);
+	return result_set(r, STATUS_PASS, "%s", pass_msg);
+}
+
+static int rule_privileged(const struct check *c _unused_, const struct facts *f,
+			   const struct config *cfg _unused_, struct result *r)
+{
+	enum { CAP_EFF, CAP_LAST, SECCOMP, APPARMOR, SYS, DEV, _N };
+	static const char *const keys[_N] = { "pod.cap_eff",  "pod.cap_last_cap", "pod.seccomp",
+					      "pod.apparmor", "pod.sys_mount",    "pod.dev_block" };
+	struct list bad = { .n = 0 }, unknown = { .n = 0 };
+	const struct fact *fa[_N];
+	int ok[_N];
+	int ret = result_need_pod(r, f);
+
+	if (ret <= 0)
+		return ret;
+	for (size_t i = 0; i < _N; i++) {
+		fa[i] = facts_get(f, keys[i]);
+		ok[i] = use_fact(r, fa[i], keys[i], &unknown);
+		if (ok[i] < 0)
+			return -ENOMEM;
+	}
+	if (ok[CAP_EFF] && ok[CAP_LAST])
+		missing_caps(&bad, &unknown, fa[CAP_EFF]->value, fa[CAP_LAST]->value);
+	/* proc(5): Seccomp 0 is SECCOMP_MODE_DISABLED; a kernel without seccomp has no line. */
+	if (ok[SECCOMP] && fa[SECCOMP]->value && !streq(fa[SECCOMP]->value, "0"))
+		list_add(&bad, "; ", "seccomp mode %s (a seccomp profile applies)", fa[SECCOMP]->value);
+	if (ok[APPARMOR] && fa[APPARMOR]->value && !streq(fa[APPARMOR]->value, "unconfined"))
+		list_add(&bad, "; ", "AppArmor profile '%s'", fa[APPARMOR]->value);
+	if (ok[SYS] && !fa[SYS]->value)
+		list_add(&bad, "; ", "/sys is not mounted");
+	else if (ok[SYS] && opts_has(fa[SYS]->value, "ro"))
+		list_add(&bad, "; ", "/sys is mounted read-only");
+	if (ok[DEV] && !*(fa[DEV]->value ? fa[DEV]->value : ""))
+		list_add(&bad, "; ", "no host block device in /dev");
+	if (result_observed(r, "%s", bad.n ? bad.s : unknown.n ? "?" : "privileged") < 0 ||
+	    result_expected(r, "every capability to cap_last_cap, seccomp 0, AppArmor unconfined, "
+			       "/sys rw, host devices in /dev") < 0 ||
+	    result_remediation(r, "run the pod with securityContext.privileged: true and no "
+				  "seccomp or AppArmor profile") < 0)
+		return -ENOMEM;
+	return judge(r, &bad, &unknown, NULL, "the pod is privileged");
+}
+
+static int rule_hostpaths(const struct check *c _unused_, const struct facts *f,
+			  const struct config *cfg, struct result *r)
+{
+	const struct hostpath_row *row = hostpath_row(cfg->caching, cfg->shiftfs_autoload);
+	struct list bad = { .n = 0 }, unknown = { .n = 0 }, wide = { .n = 0 };
+	struct list want = { .n = 0 }, seen = { .n = 0 };
+	int ret = result_need_pod(r, f);
+
+	if (ret <= 0)
+		return ret;
+	for (size_t i = 0; i < HOSTPATHS_N; i++) {
+		const char *need = hostpath_mode_to_string(row->mode[i]), *path = hostpaths[i].path;
+		_cleanup_free_ char *key = mount_key(&hostpaths[i]);
+		const struct fact *fa;
+		bool ro;
+		int ok;
+
+		if (!need)
+			continue;
+		if (!key)
+			return -ENOMEM;
+		list_add(&want, ", ", "%s %s", path, need);
+		fa = facts_get(f, key);
+		ok = use_fact(r, fa, key, &unknown);
+		if (ok < 0)
+			return -ENOMEM;
+		if (!ok)
+			continue;
+		if (!fa->value) {
+			list_add(&seen, ", ", "%s missing", path);
+			list_add(&bad, "; ", "%s is not mounted (want %s)", path, need);
+			continue;
+		}
+		ro = opts_has(fa->value, "ro");
+		list_add(&seen, ", ", "%s %s", path, ro ? "ro" : "rw");
+		if (row->mode[i] == HOSTPATH_RW && ro)
+			list_add(&bad, "; ", "%s is mounted read-only (want rw)", path);
+		else if (row->mode[i] == HOSTPATH_RO && !ro)
+			list_add(&wide, "; ", "%s is mounted rw where ro is enough", path);
+	}
+	if (result_observed(r, "%s", seen.n ? seen.s : "?") < 0 ||
+	    result_expected(r, "caching %s, shiftfs autoload %s: %s", row->caching, row->autoload,
+			    want.s) < 0 ||
+	    result_remediation(r, "mount the host paths as 'cvmprep hostpaths%s%s' prints",
+			       cfg->caching ? " --caching" : "",
+			       cfg->shiftfs_autoload ? " --shiftfs-autoload" : "") < 0)
+		return -ENOMEM;
+	return judge(r, &bad, &unknown, &wide, "every host path is mounted as required");
+}
+
+static int rule_modules_match(const struct check *c _unused_, const struct facts *f,
+			      const struct config *cfg _unused_, struct result *r)
+{
+	static const struct {
+		const char *key;
+		const char *what;
+	} dirs[] = { { "pod.modules", "modules" }, { "kernel.headers", "headers" } };
+	struct list bad = { .n = 0 }, unknown = { .n = 0 };
+	const struct fact *rel;
+	int ret = result_need_pod(r, f);
+
+	if (ret <= 0)
+		return ret;
+	ret = result_need(r, f, "kernel.release", &rel);
+	if (ret <= 0)
+		return ret;
+	if (result_evidence_fact(r, rel) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+		const struct fact *fa = facts_get(f, dirs[i].key);
+		int ok = use_fact(r, fa, dirs[i].key, &unknown);
+
+		if (ok < 0)
+			return -ENOMEM;
+		if (ok && !fa->value)
+			list_add(&bad, "; ", "no %s for the running kernel %s (%s)", dirs[i].what,
+				 rel->value, fa->source);
+	}
+	if (result_observed(r, "%s", bad.n ? bad.s : rel->value) < 0 ||
+	    result_expected(r, "/lib/modules/%s and /usr/src/linux-headers-%s (or "
+			       "/usr/src/kernels/%s)", rel->value, rel->value, rel->value) < 0 ||
+	    result_remediation(r, "mount the node's /lib/modules and /usr/src into the pod, and "
+				  "install the headers for %s on the node", rel->value) < 0)
+		return -ENOMEM;
+	return judge(r, &bad, &unknown, NULL,
+		     "the modules and headers of the running kernel are visible");
+}
+
+const struct check checks_pod[] = {
+	{
+		.id = "pod.privileged",
+		.title = "Privileged pod",
+		.probes = { probe_privileged, probe_mounts },
+		.rule = rule_privileged,
+		.evidence = "CapEff and Seccomp in /proc/self/status, /proc/sys/kernel/cap_last_cap, "
+			    "the AppArmor label (/proc/self/attr/apparmor/current, else "
+			    "/proc/self/attr/current), the per-mount options of /sys in "
+			    "/proc/self/mountinfo, block devices in /dev",
+		.rule_text = "in a pod: every capability from 0 to cap_last_cap effective, Seccomp 0, "
+			     "AppArmor unconfined (or none), /sys mounted rw and a block device in "
+			     "/dev (a privileged container gets the host's devices; the OCI default "
+			     "set has none) pass; anything else fails, naming what is missing "
+			     "(capabilities by name); unreadable evidence with nothing failing is "
+			     "unknown; on a host: skip",
+		.why = "Coder's CVM pod runs Sysbox, which mounts filesystems, creates namespaces and "
+		       "loads seccomp notifiers: the cluster must allow privileged containers",
+		.fix = "set securityContext.privileged: true on the CVM container and allow it in "
+		       "the namespace's Pod Security admission (privileged level)",
+		.source = "Coder docs (seeds 002/003: \"The cluster must allow privileged "
+			  "containers\")",
+		.docs = "https://coder.com/docs/v1/latest/admin/workspace-management/cvms",
+	},
+	{
+		.id = "pod.hostpaths",
+		.title = "Host paths mounted into the pod",
+		.probes = { probe_mounts },
+		.rule = rule_hostpaths,
+		.evidence = "/proc/self/mountinfo: the per-mount options (field 6, not the superblock "
+			    "options) of the mount at /usr/src, /lib/modules, /var/run and /var/lib, "
+			    "each resolved through the symlinks of the pod's image (/var/run is /run)",
+		.rule_text = "in a pod, for the row of --caching and --shiftfs-autoload: caching off "
+			     "/usr/src ro, /lib/modules ro; caching on, autoload off adds /var/run ro "
+			     "and /var/lib rw; caching on, autoload on /usr/src rw, /lib/modules rw, "
+			     "/var/run ro, /var/lib rw. A missing mount or ro where rw is needed "
+			     "fails; rw where ro is enough warns; unreadable mountinfo is unknown; on "
+			     "a host: skip",
+		.why = "Sysbox in the pod needs the node's kernel modules and headers (to load or "
+		       "build shiftfs) and, with caching, the node's container state",
+		.fix = "add the hostPath volumes and mounts 'cvmprep hostpaths [--caching] "
+		       "[--shiftfs-autoload]' prints to the pod spec",
+		.source = "Coder docs (seeds 003/004: \"HostPath mounts\" table)",
+		.docs = "https://coder.com/docs/v1/latest/admin/workspace-management/cvms",
+	},
+	{
+		.id = "pod.modules-match",
+		.title = "Kernel modules and headers of the running kernel",
+		.probes = { probe_pod_modules, probe_kernel_headers },
+		.rule = rule_modules_match,
+		.evidence = "the running kernel release R (uname(2)); /lib/modules/R and "
+			    "/usr/src/linux-headers-R or /usr/src/kernels/R as the pod sees them",
+		.rule_text = "in a pod: both visible passes; either missing fails; unreadable is "
+			     "unknown; on a host: skip",
+		.why = "the pod's /lib/modules and /usr/src must be the node's, for the kernel that "
+		       "runs, or shiftfs cannot be loaded or built in the pod",
+		.fix = "mount the node's /lib/modules and /usr/src (hostPath) and install the "
+		       "headers package for the running kernel on the node",
+		.source = "Coder envbox template (examples/templates/envbox: usr-src and "
+			  "lib-modules hostPath volumes); seeds 003/004",
+		.docs = "https://github.com/coder/coder/tree/main/examples/templates/envbox",
+	},
+	{ 0 },
+};
