@@ -8,12 +8,18 @@
 /* Report order: each module's checks in the order its table gives. */
 static const struct check *const modules[] = {
 	checks_platform,
+	checks_node,
 	checks_distro,
 	checks_kernel,
+	checks_kernel_live,
 	checks_modules,
 	checks_kconfig,
 	checks_selinux,
+	checks_security,
+	checks_userns,
+	checks_cgroup,
 	checks_filesystems,
+	checks_sysctl,
 	checks_pod,
 	checks_net,
 };
