@@ -9,6 +9,7 @@
 static const struct check *const modules[] = {
 	checks_platform,
 	checks_node,
+	checks_virt,
 	checks_distro,
 	checks_kernel,
 	checks_kernel_live,
@@ -19,9 +20,11 @@ static const struct check *const modules[] = {
 	checks_userns,
 	checks_cgroup,
 	checks_filesystems,
+	checks_storage,
 	checks_sysctl,
 	checks_pod,
 	checks_net,
+	checks_gpu,
 };
 
 /* More than the catalogue will ever hold; registry_init() stops the program if it is not. */

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/* gpu.devices: the sysfs reader on fixture trees, and every status of the rule. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "checks/checks.h"
+#include "core/util.h"
+
+static const struct config cfg = {.data_root = DATA_ROOT_DEFAULT};
+
+/* Runs gpu.devices's probes on a tree; returns the gpu.pci fact's value (caller frees). */
+static char *probe_tree(const char *root)
+{
+	const struct check *c = checks_find("gpu.devices");
+	struct host h;
+	struct facts f = {0};
+	const struct fact *pci;
+	char *v;
+
+	assert_int_equal(host_open(&h, root, NULL, NULL), 0);
+	for (size_t i = 0; c->probes[i]; i++)
+		assert_int_equal(c->probes[i](&h, &cfg, &f), 0);
+	pci = facts_get(&f, "gpu.pci");
+	assert_non_null(pci);
+	v = pci->err ? strdup_printf("errno %d", pci->err) : strdup(pci->value);
+	facts_free(&f);
+	host_close(&h);
+	return v;
+}
+
+static void test_probe_fixtures(void **state)
+{
+	static const struct {
+		const char *root;
+		const char *pci; /* display controllers, in directory order: compared as a set */
+	} cases[] = {
+	    {"tests/fixtures/hw-nvidia-metal", "10de:20b5@0000:01:00.0 1a03:2000@0000:02:00.0"},
+	    {"tests/fixtures/hw-nvidia-kvm", "10de:20b5@0000:00:05.0 1234:1111@0000:00:01.0"},
+	    {"tests/fixtures/hw-amd-metal", "1002:73bf@0000:03:00.0"},
+	    {"tests/fixtures/hw-none", "1a03:2000@0000:02:00.0"},
+	    {"tests/fixtures/ubuntu-22.04", "errno 2"}, /* no /sys at all */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		_cleanup_free_ char *got = probe_tree(cases[i].root);
+		_cleanup_free_ char *want = strdup(cases[i].pci);
+		char *save = NULL;
+		size_t n_want = 0, n_got = 0;
+
+		for (char *w = strtok_r(want, " ", &save); w;
+		     w = strtok_r(NULL, " ", &save), n_want++)
+			if (!words_intersect(w, got))
+				fail_msg("%s: want %s in '%s'", cases[i].root, w, got);
+		for (const char *p = got; *p;
+		     p += strspn(p, " "), n_got += *p != '\0', p += strcspn(p, " "))
+			;
+		assert_int_equal(n_got, n_want);
+	}
+}
+
+static enum status judge(const char *pci, int pci_err, const char *virt, int virt_err, char *msg,
+			 size_t size)
+{
+	const struct check *c = checks_find("gpu.devices");
+	struct facts f = {0};
+	struct result r = {.check = c};
+	enum status s;
+
+	if (pci_err)
+		facts_set_err(&f, "gpu.pci", "test", pci_err);
+	else
+		facts_set(&f, "gpu.pci", "test", pci);
+	if (virt_err)
+		facts_set_err(&f, "platform.virt", "test", virt_err);
+	else if (virt)
+		facts_set(&f, "platform.virt", "test", virt);
+	assert_int_equal(c->rule(c, &f, &cfg, &r), 0);
+	s = r.status;
+	snprintf(msg, size, "%s", r.message ? r.message : "");
+	result_free(&r);
+	facts_free(&f);
+	return s;
+}
+
+static void test_rule(void **state)
+{
+	static const struct {
+		const char *pci;
+		int pci_err;
+		const char *virt;
+		int virt_err;
+		enum status want;
+		const char *msg;
+	} cases[] = {
+	    {"10de:20b5@0000:01:00.0 1a03:2000@0000:02:00.0", 0, "none", 0, STATUS_PASS, "beta"},
+	    {"10de:20b5@0000:00:05.0", 0, "qemu", 0, STATUS_WARN, "bare metal only"},
+	    {"10de:20b5@0000:00:05.0", 0, "amazon", 0, STATUS_WARN, "(amazon)"},
+	    {"1002:73bf@0000:03:00.0", 0, "none", 0, STATUS_WARN, "AMD"},
+	    {"1002:73bf@0000:03:00.0 10de:20b5@0000:01:00.0", 0, "none", 0, STATUS_WARN,
+	     "NVIDIA GPUs present as well"},
+	    {"", 0, "none", 0, STATUS_SKIP, "no NVIDIA or AMD GPU"},
+	    {"1a03:2000@0000:02:00.0 8086:4680@0000:00:02.0", 0, NULL, 0, STATUS_SKIP, "no NVIDIA"},
+	    {NULL, EACCES, "none", 0, STATUS_UNKNOWN, "cannot read"},
+	    {"10de:20b5@0000:01:00.0", 0, NULL, ENOENT, STATUS_UNKNOWN, "cannot read"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		char msg[256];
+
+		if (judge(cases[i].pci, cases[i].pci_err, cases[i].virt, cases[i].virt_err, msg,
+			  sizeof(msg)) != cases[i].want ||
+		    !strstr(msg, cases[i].msg))
+			fail_msg("case %zu: %s", i, msg);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_probe_fixtures),
+	    cmocka_unit_test(test_rule),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
