@@ -24,6 +24,7 @@ static const struct check *const modules[] = {
 	checks_sysctl,
 	checks_pod,
 	checks_net,
+	checks_runtime,
 	checks_gpu,
 };
 
