@@ -92,20 +92,14 @@ static int pci_attr(const struct host *h, const char *slot, const char *attr, ch
  * the root (libudev only knows /sys). */
 static int gpus_sysfs(const struct host *h, struct gpu_list *l)
 {
-	int fd = host_openat(h, PCI_DEVICES, O_RDONLY | O_DIRECTORY);
 	_cleanup_(closedirp) DIR *d = NULL;
 	struct dirent *de;
+	int r = host_opendir(h, PCI_DEVICES, &d);
 
-	if (fd < 0)
-		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
+	if (r < 0)
+		return r;
 	while ((errno = 0, de = readdir(d))) {
 		_cleanup_free_ char *class = NULL, *vendor = NULL, *device = NULL;
-		int r;
 
 		if (de->d_name[0] == '.')
 			continue;

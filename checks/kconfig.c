@@ -338,15 +338,10 @@ static int newest_boot_config(const struct host *h, char **ret_path)
 	struct kver best_v = { 0 };
 	struct dirent *de;
 	DIR *d;
-	int fd = host_openat(h, "/boot", O_RDONLY | O_DIRECTORY);
+	int r = host_opendir(h, "/boot", &d);
 
-	if (fd < 0)
-		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
+	if (r < 0)
+		return r;
 	while ((de = readdir(d))) {
 		const char *rel = startswith(de->d_name, "config-");
 		struct kver v;

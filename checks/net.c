@@ -58,16 +58,11 @@ static void cni_files_free(struct cni_files *c)
 /* Returns 0, -ENOENT when the directory does not exist, or another -errno. */
 static int list_cni(const struct host *h, struct cni_files *c)
 {
-	int fd = host_openat(h, CNI_DIR, O_RDONLY | O_DIRECTORY);
 	DIR *d;
+	int r = host_opendir(h, CNI_DIR, &d);
 
-	if (fd < 0)
-		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
+	if (r < 0)
+		return r;
 	for (struct dirent *de; (de = readdir(d));) {
 		if (!is_cni_config(de->d_name))
 			continue;

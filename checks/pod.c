@@ -159,17 +159,12 @@ static int probe_dev(const struct host *h, struct facts *f)
 	size_t len = 0, n = 0;
 	FILE *out;
 	DIR *d;
-	int fd = host_openat(h, "/dev", O_RDONLY | O_DIRECTORY);
+	int r = host_opendir(h, "/dev", &d);
 
-	if (fd == -ENOMEM)
-		return fd;
-	if (fd < 0)
-		return facts_set_err(f, "pod.dev_block", "/dev", -fd);
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return facts_set_err(f, "pod.dev_block", "/dev", -r);
 	out = open_memstream(&names, &len);
 	if (!out) {
 		closedir(d);

@@ -179,18 +179,11 @@ static int apt_pref_files(const struct host *h, char ***ret)
 	v[n] = strdup(APT_PREFERENCES);
 	if (!v[n++])
 		return -ENOMEM;
-	fd = host_openat(h, APT_PREFERENCES_D, O_RDONLY | O_DIRECTORY);
+	fd = host_opendir(h, APT_PREFERENCES_D, &d);
 	if (fd == -ENOENT || fd == -ENOTDIR)
 		return n;
 	if (fd < 0)
 		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		int r = -errno;
-
-		close(fd);
-		return r;
-	}
 	while (n < APT_PREFERENCES_FILES_MAX) {
 		errno = 0;
 		de = readdir(d);

@@ -129,6 +129,24 @@ int host_openat(const struct host *h, const char *path, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
+int host_opendir(const struct host *h, const char *path, DIR **ret)
+{
+	int fd = host_openat(h, path, O_RDONLY | O_DIRECTORY);
+	DIR *d;
+
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	*ret = d;
+	return 0;
+}
+
 int host_read(const struct host *h, const char *path, size_t max, char **ret_buf, size_t *ret_len)
 {
 	_cleanup_close_ int fd = host_openat(h, path, O_RDONLY);

@@ -3,6 +3,7 @@
 #define CVMPREP_HOST_H
 
 #include <stdbool.h>
+#include <dirent.h>
 #include <stddef.h>
 
 /*
@@ -32,6 +33,9 @@ void host_close(struct host *h);
 
 /* openat2 of an absolute host path, flags as for open(2); O_CLOEXEC is added. Returns fd or -errno. */
 int host_openat(const struct host *h, const char *path, int flags);
+
+/* Opens the directory at path for readdir(3). Returns 0 and *ret (closedir() it), or -errno. */
+int host_opendir(const struct host *h, const char *path, DIR **ret);
 
 /* Reads a whole file of at most max bytes into a NUL-terminated buffer.
  * Returns 0 and *ret_buf (caller frees), *ret_len if not NULL; -EFBIG when the file is larger

@@ -14,6 +14,8 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "facts-spec.h"
+
 #include "checks/checks.h"
 #include "core/fileio.h"
 #include "core/util.h"
@@ -307,22 +309,6 @@ struct rule_case {
 	const char *evidence; /* a part some evidence value must contain, or NULL */
 };
 
-static void load(struct facts *f, const char *const *specs)
-{
-	for (size_t i = 0; i < MAX_FACTS && specs[i]; i++) {
-		_cleanup_free_ char *key = strdup(specs[i]);
-		char *eq = strchr(key, '='), *bang = strchr(key, '!');
-
-		if (eq) {
-			*eq = '\0';
-			assert_int_equal(facts_set(f, key, "/fixture", eq + 1), 0);
-		} else if (bang) {
-			*bang = '\0';
-			assert_int_equal(facts_set_err(f, key, "/fixture", atoi(bang + 1)), 0);
-		} else
-			assert_int_equal(facts_set(f, key, "/fixture", NULL), 0);
-	}
-}
 
 #define SRC "kconfig.source=/proc/config.gz"
 
@@ -365,7 +351,7 @@ static void test_rules(void **state)
 		bool seen = !t->evidence;
 
 		assert_non_null(c);
-		load(&f, t->facts);
+		load_facts(&f, t->facts, MAX_FACTS);
 		assert_int_equal(c->rule(c, &f, &cfg, &r), 0);
 		if (r.status != t->want || !r.message || !strstr(r.message, t->message))
 			fail_msg("case %zu %s: got %s '%s', want %s '%s'", i, t->id,

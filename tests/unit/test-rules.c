@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "facts-spec.h"
+
 #include "checks/check.h"
 #include "core/util.h"
 
@@ -22,22 +24,6 @@ struct rule_case {
 	const char *message; /* a part the message must contain */
 };
 
-static void load(struct facts *f, const char *const *specs)
-{
-	for (size_t i = 0; i < MAX_FACTS && specs[i]; i++) {
-		_cleanup_free_ char *key = strdup(specs[i]);
-		char *eq = strchr(key, '='), *bang = strchr(key, '!');
-
-		if (eq) {
-			*eq = '\0';
-			assert_int_equal(facts_set(f, key, "/fixture", eq + 1), 0);
-		} else if (bang) {
-			*bang = '\0';
-			assert_int_equal(facts_set_err(f, key, "/fixture", atoi(bang + 1)), 0);
-		} else
-			assert_int_equal(facts_set(f, key, "/fixture", NULL), 0);
-	}
-}
 
 static void run_case(const struct rule_case *t)
 {
@@ -48,7 +34,7 @@ static void run_case(const struct rule_case *t)
 
 	assert_non_null(c);
 	assert_non_null(cfg.profile);
-	load(&f, t->facts);
+	load_facts(&f, t->facts, MAX_FACTS);
 	assert_int_equal(c->rule(c, &f, &cfg, &r), 0);
 	if (r.status != t->want || !r.message || !strstr(r.message, t->message))
 		fail_msg("%s [%s]: got %s '%s', want %s '%s'", t->id, t->facts[0],
