@@ -17,7 +17,6 @@
 #include "pod.h"
 #include "probe.h"
 
-#define MOUNTINFO "/proc/self/mountinfo"
 #define STATUS "/proc/self/status"
 
 const struct hostpath hostpaths[HOSTPATHS_N] = {
@@ -267,12 +266,12 @@ static int find_mounts(const struct mount_entry *m, void *userdata)
  * the superblock's) of the mount at /sys and at each host path; null when there is none. */
 static int probe_mounts(const struct host *h, const struct config *cfg _unused_, struct facts *f)
 {
-	_cleanup_free_ char *buf = NULL;
+	const char *buf = NULL;
 	struct mounts ms = { 0 };
-	size_t len;
+	size_t len = 0;
 	int r, read_err;
 
-	read_err = host_read(h, MOUNTINFO, HOST_READ_MAX, &buf, &len);
+	read_err = host_mountinfo(h, &buf, &len);
 	if (read_err == -ENOMEM)
 		return read_err;
 	for (size_t i = 0; i < HOSTPATHS_N; i++)
@@ -283,14 +282,14 @@ static int probe_mounts(const struct host *h, const struct config *cfg _unused_,
 	r = read_err < 0 ? 0 : mountinfo_parse(buf, len, find_mounts, &ms);
 	if (r < 0)
 		goto out;
-	r = read_err < 0 ? facts_set_err(f, "pod.sys_mount", MOUNTINFO, -read_err)
-			 : facts_set(f, "pod.sys_mount", MOUNTINFO, ms.sys_opts);
+	r = read_err < 0 ? facts_set_err(f, "pod.sys_mount", HOST_MOUNTINFO, -read_err)
+			 : facts_set(f, "pod.sys_mount", HOST_MOUNTINFO, ms.sys_opts);
 	for (size_t i = 0; r >= 0 && i < HOSTPATHS_N; i++) {
 		_cleanup_free_ char *key = mount_key(&hostpaths[i]), *source = NULL;
 
 		source = streq(ms.at[i], hostpaths[i].path)
-				 ? strdup(MOUNTINFO)
-				 : strdup_printf("%s (%s is %s)", MOUNTINFO, hostpaths[i].path,
+				 ? strdup(HOST_MOUNTINFO)
+				 : strdup_printf("%s (%s is %s)", HOST_MOUNTINFO, hostpaths[i].path,
 						 ms.at[i]);
 		if (!key || !source)
 			r = -ENOMEM;

@@ -9,7 +9,6 @@
 #include "core/util.h"
 #include "probe.h"
 
-#define MOUNTINFO "/proc/self/mountinfo"
 #define SELINUX_CONFIG "/etc/selinux/config"
 #define SELINUXFS "/sys/fs/selinux"
 
@@ -56,25 +55,26 @@ static int guess_selinuxfs(const struct host *h, struct facts *f, int mountinfo_
 		if (fd != -ENOENT)
 			return facts_set_err(f, "selinux.mount", guesses[i].path, -fd);
 	}
-	return facts_set_err(f, "selinux.mount", MOUNTINFO, mountinfo_err);
+	return facts_set_err(f, "selinux.mount", HOST_MOUNTINFO, mountinfo_err);
 }
 
 /* Records selinux.mount (the selinuxfs mount point; null when there is none) and, when there is
  * one, selinux.enforce. */
 static int probe_selinuxfs(const struct host *h, struct facts *f)
 {
-	_cleanup_free_ char *buf = NULL, *mnt = NULL, *enforce = NULL;
+	_cleanup_free_ char *mnt = NULL, *enforce = NULL;
 	const struct fact *m;
+	const char *buf;
 	size_t len;
 	int r;
 
-	r = host_read(h, MOUNTINFO, HOST_READ_MAX, &buf, &len);
+	r = host_mountinfo(h, &buf, &len);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
 		r = guess_selinuxfs(h, f, -r);
 	else if ((r = mountinfo_parse(buf, len, find_selinuxfs, &mnt)) >= 0)
-		r = facts_set(f, "selinux.mount", MOUNTINFO, mnt);
+		r = facts_set(f, "selinux.mount", HOST_MOUNTINFO, mnt);
 	if (r < 0)
 		return r;
 	m = facts_get(f, "selinux.mount");

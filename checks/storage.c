@@ -13,7 +13,6 @@
 #include "core/mountinfo.h"
 #include "core/util.h"
 
-#define MOUNTINFO   "/proc/self/mountinfo"
 #define DOCKER_ROOT "/var/lib/docker"
 #define DATAROOT    "fs.dataroot" /* fact prefixes */
 #define DOCKER	    "fs.docker"
@@ -140,8 +139,9 @@ static int find_mount(const struct mount_entry *m, void *userdata)
 static int probe_mount(const struct host *h, struct facts *f, const char *prefix, int fd,
 		       char **ret_dev)
 {
-	_cleanup_free_ char *buf = NULL, *path = mount_path(h, fd);
+	_cleanup_free_ char *path = mount_path(h, fd);
 	struct mount_find mf = {.path = path};
+	const char *buf;
 	size_t len;
 	int r;
 
@@ -150,16 +150,16 @@ static int probe_mount(const struct host *h, struct facts *f, const char *prefix
 	if (!path) /* no /proc in this process: the mount cannot be matched */
 		return set(f, prefix, "mount.fstype", "/proc/self/fd", NULL, errno)
 			   ?: set(f, prefix, "mount.source", "/proc/self/fd", NULL, errno);
-	r = host_read(h, MOUNTINFO, HOST_READ_MAX, &buf, &len);
+	r = host_mountinfo(h, &buf, &len);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
-		return set(f, prefix, "mount.fstype", MOUNTINFO, NULL, -r)
-			   ?: set(f, prefix, "mount.source", MOUNTINFO, NULL, -r);
+		return set(f, prefix, "mount.fstype", HOST_MOUNTINFO, NULL, -r)
+			   ?: set(f, prefix, "mount.source", HOST_MOUNTINFO, NULL, -r);
 	r = mountinfo_parse(buf, len, find_mount, &mf);
 	if (r >= 0)
-		r = set(f, prefix, "mount.fstype", MOUNTINFO, mf.fstype, 0)
-			?: set(f, prefix, "mount.source", MOUNTINFO, mf.source, 0);
+		r = set(f, prefix, "mount.fstype", HOST_MOUNTINFO, mf.fstype, 0)
+			?: set(f, prefix, "mount.source", HOST_MOUNTINFO, mf.source, 0);
 	free(mf.fstype);
 	if (r >= 0 && mf.source && startswith(mf.source, "/dev/"))
 		*ret_dev = TAKE_PTR(mf.source);

@@ -27,6 +27,9 @@ void host_close(struct host *h)
 	free(h->root);
 	free(h->proc);
 	free(h->sys);
+	if (h->cache)
+		free(h->cache->mountinfo);
+	free(h->cache);
 	*h = (struct host){ .root_fd = -1, .proc_fd = -1, .sys_fd = -1 };
 }
 
@@ -58,6 +61,9 @@ int host_open(struct host *h, const char *root, const char *proc, const char *sy
 
 	*h = (struct host){ .root_fd = -1, .proc_fd = -1, .sys_fd = -1 };
 	h->live = !root && !proc;
+	h->cache = calloc(1, sizeof(*h->cache));
+	if (!h->cache)
+		return -ENOMEM;
 	h->root = strdup(root ? root : "/");
 	if (!h->root)
 		return -ENOMEM;
@@ -127,6 +133,24 @@ int host_openat(const struct host *h, const char *path, int flags)
 		return dfd;
 	fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
 	return fd < 0 ? -errno : fd;
+}
+
+int host_mountinfo(const struct host *h, const char **ret_buf, size_t *ret_len)
+{
+	struct host_cache *c = h->cache;
+
+	if (c->mountinfo_err == 0) {
+		int r = host_read(h, HOST_MOUNTINFO, HOST_READ_MAX, &c->mountinfo, &c->mountinfo_len);
+
+		if (r == -ENOMEM)
+			return r; /* may be tried again */
+		c->mountinfo_err = r < 0 ? r : 1;
+	}
+	if (c->mountinfo_err < 0)
+		return c->mountinfo_err;
+	*ret_buf = c->mountinfo;
+	*ret_len = c->mountinfo_len;
+	return 0;
 }
 
 int host_opendir(const struct host *h, const char *path, DIR **ret)

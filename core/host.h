@@ -13,6 +13,13 @@
  * resolved under its tree with openat2(RESOLVE_IN_ROOT), so neither ".." nor a symlink can leave
  * it.
  */
+/* What several probes read: kept by the host once read (host_mountinfo). */
+struct host_cache {
+	char *mountinfo;
+	size_t mountinfo_len;
+	int mountinfo_err; /* 0 until read; then 1 when read, or -errno */
+};
+
 struct host {
 	int root_fd;
 	int proc_fd;
@@ -21,7 +28,10 @@ struct host {
 	char *proc;
 	char *sys;
 	bool live; /* no --root and no --proc: the running kernel is this host's */
+	struct host_cache *cache;
 };
+
+#define HOST_MOUNTINFO "/proc/self/mountinfo"
 
 /* Largest file a probe reads unless it asks for less; bigger files are refused with -EFBIG. */
 #define HOST_READ_MAX (1024 * 1024)
@@ -33,6 +43,11 @@ void host_close(struct host *h);
 
 /* openat2 of an absolute host path, flags as for open(2); O_CLOEXEC is added. Returns fd or -errno. */
 int host_openat(const struct host *h, const char *path, int flags);
+
+/* /proc/self/mountinfo, read once per host and shared by the probes that need it (SELinux, pod
+ * mounts, storage): returns 0 and *ret_buf (owned by the host), *ret_len, or -errno, the same
+ * each time. */
+int host_mountinfo(const struct host *h, const char **ret_buf, size_t *ret_len);
 
 /* Opens the directory at path for readdir(3). Returns 0 and *ret (closedir() it), or -errno. */
 int host_opendir(const struct host *h, const char *path, DIR **ret);
