@@ -139,10 +139,11 @@ int deb822_parse(const char *buf, size_t len, deb822_cb cb, void *userdata, unsi
 		}
 		{
 			const char *colon = memchr(l, ':', (size_t)(eol - l));
-			const char *v = colon + 1, *ve = eol;
+			const char *v, *ve = eol;
 
 			if (!colon || !field_name_valid(l, colon))
 				goto bad;
+			v = colon + 1;
 			if ((r = deb822_flush(&d)) < 0)
 				goto out;
 			d.name = strndup(l, (size_t)(colon - l));
