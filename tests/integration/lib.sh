@@ -43,3 +43,27 @@ same_json() {
 	fi
 	if diff -u "$want" "$WORK/got.json" >"$WORK/diff"; then pass "$name"; else fail "$name" "$(head -40 "$WORK/diff")"; fi
 }
+
+# expect NAME REPORT ID STATUS [TEXT...]: passes when check ID in the JSON REPORT has STATUS and
+# every TEXT appears somewhere in that check's JSON.
+expect() {
+	local name=$1 file=$2 id=$3 want=$4 got
+	shift 4
+	got=$(/usr/bin/python3 - "$file" "$id" "$want" "$@" <<'PY'
+import json, sys
+path, cid, want, texts = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+try:
+    doc = json.load(open(path))
+except Exception as e:
+    print(f"no report: {e}"); sys.exit()
+c = next((c for c in doc["checks"] if c["id"] == cid), None)
+if c is None:
+    print(f"{cid} not in report"); sys.exit()
+blob = json.dumps(c)
+missing = [t for t in texts if t not in blob]
+if c["status"] != want or missing:
+    print(f"status {c['status']}, want {want}; missing {missing}; {c.get('message')} | {c.get('observed')} | {json.dumps(c.get('evidence'))[:600]}")
+PY
+)
+	if [ -z "$got" ]; then pass "$name"; else fail "$name" "$got"; fi
+}

@@ -5,27 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 
 # expect NAME FILE ID STATUS [TEXT...]: the check's status in report FILE, and each TEXT in it.
-expect() {
-	local name=$1 file=$2 id=$3 want=$4 got
-	shift 4
-	got=$(/usr/bin/python3 - "$file" "$id" "$want" "$@" <<'PY'
-import json, sys
-path, cid, want, texts = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-try:
-    doc = json.load(open(path))
-except Exception as e:
-    print(f"no report: {e}"); sys.exit()
-c = next((c for c in doc["checks"] if c["id"] == cid), None)
-if c is None:
-    print(f"{cid} not in report"); sys.exit()
-blob = json.dumps(c)
-missing = [t for t in texts if t not in blob]
-if c["status"] != want or missing:
-    print(f"status {c['status']}, want {want}; missing {missing}; {c.get('message')} | {c.get('observed')} | {json.dumps(c.get('evidence'))[:600]}")
-PY
-)
-	if [ -z "$got" ]; then pass "$name"; else fail "$name" "$got"; fi
-}
 
 ONLY=platform.virt,gpu.devices
 

@@ -40,6 +40,26 @@ static void test_registry(void **state)
 	assert_null(checks_find("no.such"));
 }
 
+/* The ids of the requirement catalogue are all registered (kernel.config.* has its own test). */
+static void test_catalogue(void **state)
+{
+	static const char *const ids[] = {
+		"platform.arch", "platform.init", "platform.resources", "platform.virt",
+		"os.distro", "kernel.version", "kernel.idmap", "kernel.shiftfs", "kernel.headers",
+		"kernel.seccomp-notify", "security.selinux", "security.apparmor-userns",
+		"security.secureboot", "userns.max", "userns.clone", "userns.procfs",
+		"cgroup.version", "fs.fuse", "fs.overlay", "fs.dataroot", "fs.docker-dtype",
+		"fs.capacity", "sysctl.limits", "pod.privileged", "pod.hostpaths",
+		"pod.modules-match", "net.istio", "runtime.containerd", "runtime.docker",
+		"runtime.sysbox", "runtime.tools", "runtime.subid", "gpu.devices",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(ids); i++)
+		if (!checks_find(ids[i]))
+			fail_msg("%s is not registered", ids[i]);
+}
+
 static void test_select(void **state)
 {
 	_cleanup_free_ enum selection *sel = calloc(checks_count(), sizeof(*sel));
@@ -97,6 +117,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_catalogue),
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_verdict),
 	};

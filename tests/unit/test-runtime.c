@@ -314,24 +314,10 @@ static void test_rules(void **state)
 	}
 }
 
-/* Each id is documented for `cvmprep explain`. */
-static void test_explain(void **state)
+/* The explain text names the pin it checks against. */
+static void test_explain_pin(void **state)
 {
-	static const char *const ids[] = { "runtime.containerd", "runtime.docker", "runtime.sysbox",
-					   "runtime.tools", "runtime.subid" };
-
 	(void)state;
-	for (size_t i = 0; i < ELEMENTSOF(ids); i++) {
-		const struct check *c = checks_find(ids[i]);
-
-		assert_non_null(c);
-		assert_non_null(c->evidence);
-		assert_non_null(c->rule_text);
-		assert_non_null(c->why);
-		assert_non_null(c->fix);
-		assert_non_null(c->source);
-		assert_non_null(startswith(c->docs, "https://"));
-	}
 	assert_non_null(
 	    strstr(checks_find("runtime.containerd")->rule_text, CONTAINERD_PIN_DEFAULT));
 }
@@ -342,7 +328,7 @@ int main(void)
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_probe_facts),
 		cmocka_unit_test(test_rules),
-		cmocka_unit_test(test_explain),
+		cmocka_unit_test(test_explain_pin),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
