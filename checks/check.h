@@ -54,7 +54,8 @@ struct config {
 	bool shiftfs_autoload;
 	bool strict;
 	bool live;   /* the host is the running machine (no --root, no --proc) */
-	bool probes; /* functional probes allowed (live, and no --no-probe) */
+	bool as_root; /* effective uid 0: what functional probes need (design.md) */
+	bool probes; /* functional probes allowed (live, as root, and no --no-probe) */
 };
 
 struct evidence {

@@ -25,7 +25,9 @@ int live_record(struct facts *f, const char *key, const char *source, int r,
 
 const char *live_off_reason(const struct config *cfg)
 {
-	return cfg->live ? "--no-probe" : "not the running host (--root, --proc or --facts)";
+	if (!cfg->live)
+		return "not the running host (--root, --proc or --facts)";
+	return cfg->as_root ? "--no-probe" : "not root";
 }
 
 int live_need(struct result *r, const struct facts *f, const struct config *cfg, const char *key,

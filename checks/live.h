@@ -28,7 +28,8 @@ int live_record(struct facts *f, const char *key, const char *source, int r,
 int live_need(struct result *r, const struct facts *f, const struct config *cfg, const char *key,
 	      const struct fact **ret);
 
-/* Why a functional probe did not run, for messages: "--no-probe" or "not the running host". */
+/* Why a functional probe did not run, for messages: "not the running host", "not root" or
+ * "--no-probe". */
 const char *live_off_reason(const struct config *cfg);
 
 /*

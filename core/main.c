@@ -317,7 +317,8 @@ static int run_check(struct check_args *a)
 	cfg.shiftfs_autoload = a->autoload;
 	cfg.strict = a->strict;
 	cfg.live = !a->facts && !a->host.root && !a->host.proc;
-	cfg.probes = cfg.live && !a->no_probe;
+	cfg.as_root = geteuid() == 0;
+	cfg.probes = cfg.live && cfg.as_root && !a->no_probe;
 
 	if (a->facts)
 		r = load_facts(a->facts, &f, &facts_root);

@@ -218,3 +218,27 @@ fi
 if grep -q execve "$WORK/trace-probe" && [ "$(grep -c execve "$WORK/trace-probe")" -gt 1 ]; then
 	echo "        note: execve in a full check (another module): $(grep execve "$WORK/trace-probe" | sed -n 2p | cut -c1-100)"
 fi
+
+# Not root: the functional probes do not run (design.md: live, as root); kernel.idmap is judged by
+# the kernel version alone, the others skip, and no child process starts.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	cp "$CVMPREP" "$WORK/cvmprep-nobody" && chmod 755 "$WORK" "$WORK/cvmprep-nobody"
+	nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	"${nobody[@]}" "$WORK/cvmprep-nobody" check --mode host --format json \
+		--only kernel.idmap,kernel.seccomp-notify,userns.procfs >"$WORK/nobody.json" 2>/dev/null
+	expect "not root: kernel.idmap by version" "$WORK/nobody.json" kernel.idmap pass "not root"
+	expect "not root: seccomp-notify skips" "$WORK/nobody.json" kernel.seccomp-notify skip "not root"
+	expect "not root: userns.procfs skips" "$WORK/nobody.json" userns.procfs skip "not root"
+	if command -v strace >/dev/null; then
+		strace -f -qq -e trace=clone,clone3,fork,vfork -o "$WORK/trace-nobody" \
+			"${nobody[@]}" "$WORK/cvmprep-nobody" check --mode host >/dev/null 2>&1
+		# setpriv itself execs; count clones only
+		if grep -qE 'clone|fork' "$WORK/trace-nobody"; then
+			fail "not root: no child process" "$(grep -E 'clone|fork' "$WORK/trace-nobody" | head -3)"
+		else
+			pass "not root: no child process"
+		fi
+	fi
+else
+	skip "not root: probes off" "needs root and setpriv to become another user"
+fi

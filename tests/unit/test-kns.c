@@ -156,6 +156,7 @@ static void test_rules(void **state)
 			.data_root = DATA_ROOT_DEFAULT,
 			.shiftfs_autoload = t->opts & AUTOLOAD,
 			.live = t->opts & LIVE,
+			.as_root = true,
 			.probes = (t->opts & LIVE) && !(t->opts & NOPROBE),
 		};
 		struct result r = { .check = c };
