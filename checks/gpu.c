@@ -5,6 +5,7 @@
 #include <libudev.h>
 
 #include "checks.h"
+#include "core/cleanup.h"
 #include "core/util.h"
 
 #define PCI_DEVICES	  "/sys/bus/pci/devices"
@@ -13,7 +14,6 @@
 
 DEFINE_CLEANUP(struct udev *, udev_unref)
 DEFINE_CLEANUP(struct udev_enumerate *, udev_enumerate_unref)
-DEFINE_CLEANUP(DIR *, closedir)
 
 /*
  * The fact gpu.pci lists the display controllers found, space-separated, each as

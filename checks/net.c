@@ -10,9 +10,8 @@
 #include <stdarg.h>
 
 #include "checks.h"
+#include "core/cleanup.h"
 #include "core/util.h"
-
-DEFINE_CLEANUP(cJSON *, cJSON_Delete)
 
 #define CNI_DIR "/etc/cni/net.d"
 /* At most this many config files are read, of at most this size: a node has a handful. */

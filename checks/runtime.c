@@ -9,12 +9,10 @@
 #include <sys/stat.h>
 
 #include "checks.h"
+#include "core/cleanup.h"
 #include "core/dpkg.h"
 #include "core/util.h"
 #include "runtime.h"
-
-DEFINE_CLEANUP(cJSON *, cJSON_Delete)
-DEFINE_CLEANUP(DIR *, closedir)
 
 #define DPKG_ADMINDIR "/var/lib/dpkg"
 #define DPKG_STATUS DPKG_ADMINDIR "/status"
@@ -202,14 +200,6 @@ static int apt_pref_files(const struct host *h, char ***ret)
 	return n;
 }
 
-static void strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-DEFINE_CLEANUP(char **, strv_free)
-
 /*
  * apt.pin.containerd.io: the version pattern of the strongest version pin for containerd.io
  * (source: its file), with apt.pin.containerd.io.priority; null when there is none; the errno
@@ -273,16 +263,6 @@ static int probe_apt_pin(const struct host *h, const struct config *cfg _unused_
 out:
 	free(best.version);
 	return r < 0 ? r : 0;
-}
-
-/* fstat(2) of a host path; flags 0 or O_NOFOLLOW. Returns 0 and *ret, or -errno. */
-static int host_stat(const struct host *h, const char *path, int flags, struct stat *ret)
-{
-	_cleanup_close_ int fd = host_openat(h, path, O_PATH | flags);
-
-	if (fd < 0)
-		return fd;
-	return fstat(fd, ret) < 0 ? -errno : 0;
 }
 
 static bool is_absent(int r)

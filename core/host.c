@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -122,17 +123,45 @@ static int host_resolve(const struct host *h, const char *path, const char **ret
 	return h->root_fd;
 }
 
-int host_openat(const struct host *h, const char *path, int flags)
+int host_openat(const struct host *h, const char *path, int flags, ...)
 {
 	struct open_how how = { .flags = (unsigned)flags | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
 	const char *rel;
 	int dfd, fd;
 
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
+		va_list ap;
+
+		va_start(ap, flags);
+		how.mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
 	dfd = host_resolve(h, path, &rel);
 	if (dfd < 0)
 		return dfd;
 	fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
 	return fd < 0 ? -errno : fd;
+}
+
+int host_stat(const struct host *h, const char *path, int flags, struct stat *ret_st)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (flags & ~O_NOFOLLOW)
+		return -EINVAL;
+	fd = host_openat(h, path, O_PATH | flags);
+	if (fd < 0)
+		return fd;
+	return fstat(fd, ret_st) < 0 ? -errno : 0;
+}
+
+int host_exists(const struct host *h, const char *path)
+{
+	_cleanup_close_ int fd = host_openat(h, path, O_PATH);
+
+	if (fd == -ENOENT || fd == -ENOTDIR)
+		return 0;
+	return fd < 0 ? fd : 1;
 }
 
 int host_mountinfo(const struct host *h, const char **ret_buf, size_t *ret_len)
@@ -169,6 +198,22 @@ int host_opendir(const struct host *h, const char *path, DIR **ret)
 	}
 	*ret = d;
 	return 0;
+}
+
+int host_readdir(DIR *d, struct dirent **ret_de)
+{
+	for (;;) {
+		struct dirent *de;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			return errno ? -errno : 0;
+		if (!streq(de->d_name, ".") && !streq(de->d_name, "..")) {
+			*ret_de = de;
+			return 1;
+		}
+	}
 }
 
 int host_read(const struct host *h, const char *path, size_t max, char **ret_buf, size_t *ret_len)

@@ -2,9 +2,10 @@
 #ifndef CVMPREP_HOST_H
 #define CVMPREP_HOST_H
 
-#include <stdbool.h>
 #include <dirent.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 /*
  * The host a probe reads: a root directory ("/" live, a fixture tree, a mounted image), with
@@ -41,16 +42,32 @@ struct host {
 int host_open(struct host *h, const char *root, const char *proc, const char *sys);
 void host_close(struct host *h);
 
-/* openat2 of an absolute host path, flags as for open(2); O_CLOEXEC is added. Returns fd or -errno. */
-int host_openat(const struct host *h, const char *path, int flags);
+/* Opens an absolute host path under its tree, flags as for open(2) (O_CLOEXEC is added), and,
+ * as for open(2), a mode_t argument read when flags hold O_CREAT or O_TMPFILE: a file is created
+ * under the root, never through a symlink out of it. Returns the fd or -errno. */
+int host_openat(const struct host *h, const char *path, int flags, ...);
+
+/* fstat(2) of the path under its tree; flags 0 or O_NOFOLLOW (a symlink itself).
+ * Returns 0 and *ret_st, or -errno. */
+int host_stat(const struct host *h, const char *path, int flags, struct stat *ret_st);
+
+/* Returns 1 when path exists under its tree, 0 when it does not (ENOENT, ENOTDIR), or another
+ * -errno when that cannot be told (EACCES, ELOOP). */
+int host_exists(const struct host *h, const char *path);
 
 /* /proc/self/mountinfo, read once per host and shared by the probes that need it (SELinux, pod
  * mounts, storage): returns 0 and *ret_buf (owned by the host), *ret_len, or -errno, the same
  * each time. */
 int host_mountinfo(const struct host *h, const char **ret_buf, size_t *ret_len);
 
-/* Opens the directory at path for readdir(3). Returns 0 and *ret (closedir() it), or -errno. */
+/* Opens the directory at path for host_readdir. Returns 0 and *ret (closedir() it), or -errno. */
 int host_opendir(const struct host *h, const char *path, DIR **ret);
+
+/* The next entry of d other than "." and "..": returns 1 and *ret_de, 0 at the end, or -errno
+ * when the listing fails part-way (readdir(3) returning NULL with errno set), so that a caller
+ * never takes a part of a directory for all of it:
+ *	while ((r = host_readdir(d, &de)) > 0) ...; if (r < 0) ... */
+int host_readdir(DIR *d, struct dirent **ret_de);
 
 /* Reads a whole file of at most max bytes into a NUL-terminated buffer.
  * Returns 0 and *ret_buf (caller frees), *ret_len if not NULL; -EFBIG when the file is larger

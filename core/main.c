@@ -9,14 +9,13 @@
 #include "checks/checks.h"
 #include "checks/runner.h"
 #include "core/fileio.h"
+#include "core/cleanup.h"
 #include "core/util.h"
 #include "reports/catalog.h"
 #include "reports/hostpaths.h"
 #include "reports/report.h"
 
 #define EXIT_USAGE 2
-
-DEFINE_CLEANUP(cJSON *, cJSON_Delete)
 
 static const char *arg_cmd = "";
 

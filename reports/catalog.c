@@ -3,10 +3,9 @@
 #include <cJSON.h>
 
 #include "catalog.h"
+#include "core/cleanup.h"
 #include "core/util.h"
 #include "report.h"
-
-DEFINE_CLEANUP(cJSON *, cJSON_Delete)
 
 static int list_text(FILE *out)
 {

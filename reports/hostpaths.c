@@ -4,11 +4,10 @@
 #include <cJSON.h>
 
 #include "checks/pod.h"
+#include "core/cleanup.h"
 #include "core/util.h"
 #include "hostpaths.h"
 #include "report.h"
-
-DEFINE_CLEANUP(cJSON *, cJSON_Delete)
 
 /* The hostPath type: kubelet refuses to start the pod when the directory is missing on the
  * node, rather than creating an empty one (Kubernetes docs, "hostPath volume types"). */

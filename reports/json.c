@@ -3,10 +3,9 @@
 #include <cJSON.h>
 
 #include "checks/checks.h"
+#include "core/cleanup.h"
 #include "core/util.h"
 #include "report.h"
-
-DEFINE_CLEANUP(cJSON *, cJSON_Delete)
 
 /* Adds s, or null when s is NULL. */
 static bool add_str(cJSON *o, const char *key, const char *s)

@@ -3,6 +3,7 @@
  * atomic writer, which the host model's callers use for every file they write. */
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -155,6 +156,165 @@ static void test_live(void **state)
 	host_close(&h);
 }
 
+static void test_stat_exists(void **state)
+{
+	_cleanup_free_ char *loop = strdup_printf("%s/etc/loop", tree);
+	struct stat st;
+	struct host h;
+
+	(void)state;
+	assert_int_equal(symlink("loop", loop), 0);
+	assert_int_equal(host_open(&h, tree, NULL, NULL), 0);
+	/* The absolute symlink is followed inside the root, or not at all. */
+	assert_int_equal(host_stat(&h, "/etc/abs", 0, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, strlen("ID=inside\n"));
+	assert_int_equal(host_stat(&h, "/etc/abs", O_NOFOLLOW, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(host_stat(&h, "/etc", 0, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(host_stat(&h, "/nope", 0, &st), -ENOENT);
+	assert_int_equal(host_stat(&h, "/etc", O_RDWR, &st), -EINVAL);
+
+	assert_int_equal(host_exists(&h, "/etc/os-release"), 1);
+	assert_int_equal(host_exists(&h, "/etc/abs"), 1);
+	assert_int_equal(host_exists(&h, "/proc"), 1);
+	assert_int_equal(host_exists(&h, "/nope"), 0);
+	assert_int_equal(host_exists(&h, "/etc/os-release/below-a-file"), 0);
+	/* <root>/etc/hostname does not exist; this machine's is not looked at. */
+	assert_int_equal(host_exists(&h, "/etc/dotdot"), 0);
+	assert_int_equal(host_exists(&h, "/etc/loop"), -ELOOP);
+	host_close(&h);
+	unlink(loop);
+}
+
+/* O_CREAT under the root: through an absolute symlink the file lands inside the tree, with the
+ * mode asked for. */
+static void test_openat_create(void **state)
+{
+	_cleanup_free_ char *link = strdup_printf("%s/etc/planted", tree);
+	_cleanup_free_ char *inside = strdup_printf("%s/created", tree);
+	mode_t old = umask(0);
+	struct stat st;
+	struct host h;
+	int fd;
+
+	(void)state;
+	/* Where the link points on this machine: nothing must appear there. */
+	assert_int_equal(symlink("/created", link), 0);
+	assert_int_equal(host_open(&h, tree, NULL, NULL), 0);
+	fd = host_openat(&h, "/etc/new.conf", O_WRONLY | O_CREAT | O_EXCL, 0640);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	close(fd);
+	assert_int_equal(host_openat(&h, "/etc/new.conf", O_WRONLY | O_CREAT | O_EXCL, 0640),
+			 -EEXIST);
+	fd = host_openat(&h, "/etc/planted", O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(stat(inside, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	/* O_DIRECTORY alone shares a bit with O_TMPFILE: no mode is read for it. */
+	fd = host_openat(&h, "/etc", O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	close(fd);
+	host_close(&h);
+	umask(old);
+	unlink(inside);
+	unlink(link);
+	{
+		_cleanup_free_ char *conf = strdup_printf("%s/etc/new.conf", tree);
+
+		unlink(conf);
+	}
+}
+
+static void test_readdir(void **state)
+{
+	_cleanup_free_ char *dir = strdup_printf("%s/listed", tree);
+	bool seen[3] = { false };
+	struct dirent *de;
+	struct host h;
+	DIR *d;
+	int r, n = 0;
+
+	(void)state;
+	mkdirs("listed");
+	put("listed/0", "");
+	put("listed/1", "");
+	put("listed/2", "");
+	assert_int_equal(host_open(&h, tree, NULL, NULL), 0);
+	assert_int_equal(host_opendir(&h, "/listed", &d), 0);
+	while ((r = host_readdir(d, &de)) > 0) {
+		assert_true(de->d_name[0] >= '0' && de->d_name[0] <= '2' && !de->d_name[1]);
+		seen[de->d_name[0] - '0'] = true;
+		n++;
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(n, 3);
+	assert_true(seen[0] && seen[1] && seen[2]);
+	/* At the end it stays at the end. */
+	assert_int_equal(host_readdir(d, &de), 0);
+	closedir(d);
+	assert_int_equal(host_opendir(&h, "/etc/os-release", &d), -ENOTDIR);
+	assert_int_equal(host_opendir(&h, "/nope", &d), -ENOENT);
+	host_close(&h);
+	for (int i = 0; i < 3; i++) {
+		_cleanup_free_ char *p = strdup_printf("%s/%d", dir, i);
+
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
+/*
+ * A listing that fails part-way. readdir(3) reads a directory in batches of 32 KiB, so a
+ * directory with more entries than a batch holds is read by several getdents(2) calls; between
+ * two of them the descriptor under the DIR is replaced by a regular file's, and the next call
+ * fails with ENOTDIR, as a disk returning EIO would fail it. (A directory removed while it is
+ * read does not do: getdents(2) then fails with ENOENT, which glibc, as POSIX asks, reports as
+ * the end of the directory.)
+ */
+#define MANY 2000
+
+static void test_readdir_fails_part_way(void **state)
+{
+	_cleanup_free_ char *dir = strdup_printf("%s/many", tree);
+	_cleanup_free_ char *file = strdup_printf("%s/etc/os-release", tree);
+	char name[PATH_MAX];
+	struct dirent *de;
+	struct host h;
+	DIR *d;
+	int fd, r, n = 1;
+
+	(void)state;
+	mkdirs("many");
+	for (int i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "%s/%0200d", dir, i);
+		assert_int_equal(mknod(name, S_IFREG | 0644, 0), 0);
+	}
+	assert_int_equal(host_open(&h, tree, NULL, NULL), 0);
+	assert_int_equal(host_opendir(&h, "/many", &d), 0);
+	assert_int_equal(host_readdir(d, &de), 1);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(dup2(fd, dirfd(d)), dirfd(d));
+	close(fd);
+	while ((r = host_readdir(d, &de)) > 0)
+		n++;
+	assert_int_equal(r, -ENOTDIR);
+	/* What was read before the failure is less than the whole. */
+	assert_true(n > 1 && n < MANY);
+	closedir(d);
+	host_close(&h);
+	for (int i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "%s/%0200d", dir, i);
+		unlink(name);
+	}
+	rmdir(dir);
+}
+
 static void test_atomic_write(void **state)
 {
 	_cleanup_free_ char *path = strdup_printf("%s/report.json", tree), *s = NULL;
@@ -191,6 +351,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reads_under_root), cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_proc_override),	 cmocka_unit_test(test_live),
+		cmocka_unit_test(test_stat_exists),	 cmocka_unit_test(test_openat_create),
+		cmocka_unit_test(test_readdir),		 cmocka_unit_test(test_readdir_fails_part_way),
 		cmocka_unit_test(test_atomic_write),
 	};
 
