@@ -264,7 +264,14 @@ static int lookup(const struct kconfig_index *idx, const char *s, size_t len)
 struct kconfig_parse {
 	char value[N_RECORDED]; /* 'y', 'm', or 'n' (not set, absent, or not a tristate) */
 	char version[64];
+	size_t n_options; /* "CONFIG_X=..." and "# CONFIG_X is not set" lines, recorded or not */
 };
+
+/* Only blanks up to the end of the line: a CRLF file, or a trailing space, ends a value too. */
+static bool blank_rest(const char *s)
+{
+	return s[strspn(s, " \t\r\n")] == '\0';
+}
 
 static void parse_line(const struct kconfig_index *idx, const char *line, struct kconfig_parse *p)
 {
@@ -282,20 +289,25 @@ static void parse_line(const struct kconfig_index *idx, const char *line, struct
 		return;
 	}
 	/* "CONFIG_X=y" or "# CONFIG_X is not set" (which stays 'n') */
+	if ((rest = startswith(line, "# CONFIG_")) && strstr(rest, " is not set")) {
+		p->n_options++;
+		return;
+	}
 	name = startswith(line, "CONFIG_");
 	if (!name)
 		return;
 	len = strcspn(name, "=");
 	if (!name[len])
 		return;
+	p->n_options++;
 	i = lookup(idx, name, len);
-	if (i >= 0 && (name[len + 1] == 'y' || name[len + 1] == 'm') &&
-	    (name[len + 2] == '\n' || !name[len + 2]))
+	if (i >= 0 && (name[len + 1] == 'y' || name[len + 1] == 'm') && blank_rest(name + len + 2))
 		p->value[i] = name[len + 1];
 }
 
 /* Reads the config file at fd (gzip or plain; takes the fd) in one pass. Returns 0 or -errno:
- * -EBADMSG for a corrupt gzip stream, -EFBIG past KCONFIG_MAX. */
+ * -EBADMSG for a corrupt gzip stream, -EFBIG past KCONFIG_MAX, -ENODATA for a file without a
+ * single CONFIG_ line (empty, truncated to its header, or not a kernel config at all). */
 static int parse_config(const struct kconfig_index *idx, int fd, struct kconfig_parse *p)
 {
 	char line[512];
@@ -326,6 +338,8 @@ static int parse_config(const struct kconfig_index *idx, int fd, struct kconfig_
 		gzerror(gz, &zerr);
 		r = zerr == Z_OK ? 0 : zerr == Z_ERRNO ? -errno : zerr == Z_MEM_ERROR ? -ENOMEM : -EBADMSG;
 	}
+	if (!r && !p->n_options)
+		r = -ENODATA;
 	gzclose(gz);
 	return r;
 }
@@ -549,7 +563,8 @@ static int rule_kconfig(const struct check *c, const struct facts *f,
 		.data = &kconfig_options[KC_##opt],                                                \
 		.evidence = KCONFIG_EVIDENCE,                                                      \
 		.rule_text = "CONFIG_" #opt "=y or =m PASS; not set or absent " RULE_TEXT_##lvl    \
-			RANGE_TEXT_##range UNLESS_TEXT_##unless "; no config found UNKNOWN",       \
+			RANGE_TEXT_##range UNLESS_TEXT_##unless "; no config found, or one without "    \
+			"CONFIG_ lines, UNKNOWN",                                                  \
 		.why = WHY_##who,                                                                  \
 		.fix = "use a kernel built with CONFIG_" #opt "=y (or =m)",                        \
 		.source = SOURCE_##who,                                                            \

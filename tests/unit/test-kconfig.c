@@ -299,6 +299,63 @@ static void test_long_line(void **state)
 	}
 }
 
+/* A file without a single CONFIG_ line is no kernel config: unknown, not 11 FAIL and 72 WARN. */
+static void test_not_a_config(void **state)
+{
+	static const char *const texts[] = {
+		"",
+		"\n\n",
+		"#\n# Linux/x86 6.1.0 Kernel Configuration\n#\n",
+		"<html><body>404 Not Found</body></html>\n",
+		"\x7f" "ELF\x02\x01\x01garbage\n",
+		"CONFIG_\n",
+	};
+	struct facts f = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(texts); i++) {
+		fresh(RELEASE);
+		put("boot/config-" RELEASE, texts[i]);
+		probe(&f);
+		want_err(&f, "kconfig.source", ENODATA);
+		assert_null(facts_get(&f, "kconfig.USER_NS"));
+		facts_free(&f);
+	}
+	/* One "not set" line is a config (all options off), gzip'ed too. */
+	fresh(RELEASE);
+	put_gz("proc/config.gz", "# CONFIG_USER_NS is not set\n");
+	probe(&f);
+	want_value(&f, "kconfig.source", "/proc/config.gz");
+	want_value(&f, "kconfig.USER_NS", "n");
+	facts_free(&f);
+	fresh(RELEASE);
+	put_gz("proc/config.gz", "");
+	probe(&f);
+	want_err(&f, "kconfig.source", ENODATA);
+	facts_free(&f);
+}
+
+/* A CRLF file, and blanks after a value, as an editor or a copy through Windows leaves them. */
+static void test_crlf(void **state)
+{
+	struct facts f = { 0 };
+
+	(void)state;
+	fresh(RELEASE);
+	put("boot/config-" RELEASE, "# Linux/x86 6.1.0 Kernel Configuration\r\nCONFIG_USER_NS=y\r\n"
+				     "CONFIG_FUSE_FS=m \r\nCONFIG_PID_NS=y\t\n# CONFIG_IP_VS is not set\r\n"
+				     "CONFIG_OVERLAY_FS=y x\r\nCONFIG_UTS_NS=y");
+	probe(&f);
+	want_value(&f, "kconfig.version", "6.1.0");
+	want_value(&f, "kconfig.USER_NS", "y");
+	want_value(&f, "kconfig.FUSE_FS", "m");
+	want_value(&f, "kconfig.PID_NS", "y");
+	want_value(&f, "kconfig.IP_VS", "n");
+	want_value(&f, "kconfig.OVERLAY_FS", "n"); /* "y x" is not a tristate */
+	want_value(&f, "kconfig.UTS_NS", "y");     /* no newline at the end */
+	facts_free(&f);
+}
+
 #define MAX_FACTS 6
 
 struct rule_case {
@@ -336,6 +393,7 @@ static const struct rule_case rule_cases[] = {
 	/* no config: unknown, never missing */
 	{ "kernel.config.USER_NS", { "kconfig.source!2", "kernel.release=6.1.0" }, STATUS_UNKNOWN, "No such file", NULL },
 	{ "kernel.config.USER_NS", { "kconfig.source!74" }, STATUS_UNKNOWN, "Bad message", NULL },
+	{ "kernel.config.USER_NS", { "kconfig.source!61" }, STATUS_UNKNOWN, "No data available", NULL },
 	{ "kernel.config.USER_NS", { SRC }, STATUS_UNKNOWN, "no fact 'kconfig.USER_NS'", NULL },
 };
 
@@ -401,6 +459,8 @@ int main(void)
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_corrupt_gzip),
 		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_not_a_config),
+		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_table),
 	};
