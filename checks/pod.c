@@ -13,6 +13,7 @@
 
 #include "checks.h"
 #include "core/mountinfo.h"
+#include "live.h"
 #include "core/util.h"
 #include "pod.h"
 #include "probe.h"
@@ -79,8 +80,40 @@ static bool opts_has(const char *opts, const char *word)
 	return false;
 }
 
-/* Records pod.cap_eff and pod.seccomp from the "CapEff:" and "Seccomp:" lines of
- * /proc/self/status (proc(5)); a line the kernel does not print is recorded as null. */
+int pod_status_field(const char *buf, const char *field, char **ret_value)
+{
+	for (const char *line = buf; *line;) {
+		const char *eol = strchrnul(line, '\n'), *v = startswith(line, field);
+
+		if (v) {
+			char *value = strndup(v, (size_t)(eol - v));
+
+			if (!value)
+				return -ENOMEM;
+			*ret_value = strstrip(value);
+			return 1;
+		}
+		line = *eol ? eol + 1 : eol;
+	}
+	return 0;
+}
+
+int pod_parse_capmask(const char *s, uint64_t *ret)
+{
+	size_t n = strspn(s, "0123456789abcdefABCDEF");
+	uint64_t mask = 0;
+
+	/* proc(5) prints 16 hex digits; strtoull's sign, "0x" and blanks are no mask. */
+	if (n == 0 || n > 16 || s[n])
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		mask = mask << 4 | (uint64_t)(s[i] <= '9' ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
+	*ret = mask;
+	return 0;
+}
+
+/* Records pod.cap_eff, pod.seccomp and pod.uid from the "CapEff:", "Seccomp:" and "Uid:" lines
+ * of /proc/self/status (proc(5)); a line the kernel does not print is recorded as null. */
 static int probe_status(const struct host *h, struct facts *f)
 {
 	static const struct {
@@ -89,6 +122,7 @@ static int probe_status(const struct host *h, struct facts *f)
 	} fields[] = {
 		{ "CapEff:", "pod.cap_eff" },
 		{ "Seccomp:", "pod.seccomp" },
+		{ "Uid:", "pod.uid" },
 	};
 	_cleanup_free_ char *buf = NULL;
 	int r;
@@ -99,18 +133,8 @@ static int probe_status(const struct host *h, struct facts *f)
 	for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
 		_cleanup_free_ char *value = NULL;
 
-		for (const char *line = r < 0 ? NULL : buf; line && *line;) {
-			const char *eol = strchrnul(line, '\n'), *v = startswith(line, fields[i].field);
-
-			if (v) {
-				value = strndup(v, (size_t)(eol - v));
-				if (!value)
-					return -ENOMEM;
-				strstrip(value);
-				break;
-			}
-			line = *eol ? eol + 1 : eol;
-		}
+		if (r >= 0 && pod_status_field(buf, fields[i].field, &value) < 0)
+			return -ENOMEM;
 		if (r < 0)
 			r = facts_set_err(f, fields[i].key, STATUS, -r) ?: r;
 		else if (facts_set(f, fields[i].key, STATUS, value) < 0)
@@ -372,17 +396,14 @@ static int use_fact(struct result *r, const struct fact *fa, const char *key, st
 static void missing_caps(struct list *bad, struct list *unknown, const char *eff, const char *last)
 {
 	struct list caps = { .n = 0 };
-	unsigned long long mask, top;
-	char *end;
+	unsigned long long top;
+	uint64_t mask;
 
-	errno = 0;
-	mask = strtoull(eff ? eff : "", &end, 16);
-	if (!eff || !*eff || *end || errno) {
+	if (pod_parse_capmask(eff ? eff : "", &mask) < 0) {
 		list_add(unknown, "; ", "cannot parse CapEff '%s'", eff ? eff : "");
 		return;
 	}
-	top = strtoull(last ? last : "", &end, 10);
-	if (!last || !*last || *end || top > 63) {
+	if (parse_count(last ? last : "", &top) < 0 || top > 63) {
 		list_add(unknown, "; ", "cannot parse cap_last_cap '%s'", last ? last : "");
 		return;
 	}
@@ -395,6 +416,18 @@ static void missing_caps(struct list *bad, struct list *unknown, const char *eff
 		}
 	if (caps.n)
 		list_add(bad, "; ", "missing capabilit%s: %s", caps.n > 1 ? "ies" : "y", caps.s);
+}
+
+/* The effective uid, the second of the four ids of a "Uid:" line (proc(5)): 1 and *ret, 0 when
+ * the line is not of that form. */
+static int status_euid(const char *uids, unsigned long long *ret)
+{
+	_cleanup_free_ char *copy = strdup(uids);
+	char *save = NULL, *id;
+
+	if (!copy || !strtok_r(copy, " \t", &save) || !(id = strtok_r(NULL, " \t", &save)))
+		return 0;
+	return parse_count(id, ret) == 0;
 }
 
 /* Sets r: anything in bad fails; else anything in unknown is unknown; else anything in wide
@@ -418,7 +451,8 @@ static int rule_privileged(const struct check *c _unused_, const struct facts *f
 	static const char *const keys[_N] = { "pod.cap_eff",  "pod.cap_last_cap", "pod.seccomp",
 					      "pod.apparmor", "pod.sys_mount",    "pod.dev_block" };
 	struct list bad = { .n = 0 }, unknown = { .n = 0 };
-	const struct fact *fa[_N];
+	const struct fact *fa[_N], *uid;
+	unsigned long long euid;
 	int ok[_N];
 	int ret = result_need_pod(r, f);
 
@@ -430,7 +464,15 @@ static int rule_privileged(const struct check *c _unused_, const struct facts *f
 		if (ok[i] < 0)
 			return -ENOMEM;
 	}
-	if (ok[CAP_EFF] && ok[CAP_LAST])
+	/* A process that is not root holds no capability of its own, privileged pod or not:
+	 * its CapEff tells nothing of the container's. */
+	uid = facts_get(f, "pod.uid");
+	if (uid && !uid->err && uid->value && status_euid(uid->value, &euid) && euid != 0) {
+		if (result_evidence_fact(r, uid) < 0)
+			return -ENOMEM;
+		list_add(&unknown, "; ", "not root (uid %llu): the capabilities of this process are "
+					 "not the container's; run cvmprep as root in the pod", euid);
+	} else if (ok[CAP_EFF] && ok[CAP_LAST])
 		missing_caps(&bad, &unknown, fa[CAP_EFF]->value, fa[CAP_LAST]->value);
 	/* proc(5): Seccomp 0 is SECCOMP_MODE_DISABLED; a kernel without seccomp has no line. */
 	if (ok[SECCOMP] && fa[SECCOMP]->value && !streq(fa[SECCOMP]->value, "0"))
@@ -546,8 +588,8 @@ const struct check checks_pod[] = {
 		.title = "Privileged pod",
 		.probes = { probe_privileged, probe_mounts },
 		.rule = rule_privileged,
-		.evidence = "CapEff and Seccomp in /proc/self/status, /proc/sys/kernel/cap_last_cap, "
-			    "the AppArmor label (/proc/self/attr/apparmor/current, else "
+		.evidence = "CapEff, Seccomp and Uid in /proc/self/status, "
+			    "/proc/sys/kernel/cap_last_cap, the AppArmor label (/proc/self/attr/apparmor/current, else "
 			    "/proc/self/attr/current), the per-mount options of /sys in "
 			    "/proc/self/mountinfo, block devices in /dev",
 		.rule_text = "in a pod: every capability from 0 to cap_last_cap effective, Seccomp 0, "
@@ -555,7 +597,8 @@ const struct check checks_pod[] = {
 			     "/dev (a privileged container gets the host's devices; the OCI default "
 			     "set has none) pass; anything else fails, naming what is missing "
 			     "(capabilities by name); unreadable evidence with nothing failing is "
-			     "unknown; on a host: skip",
+			     "unknown, and so are the capabilities of a process that is not root "
+			     "(Uid in /proc/self/status); on a host: skip",
 		.why = "Coder's CVM pod runs Sysbox, which mounts filesystems, creates namespaces and "
 		       "loads seccomp notifiers: the cluster must allow privileged containers",
 		.fix = "set securityContext.privileged: true on the CVM container and allow it in "

@@ -3,6 +3,7 @@
 #define CVMPREP_POD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* How a host path is to be mounted into Coder's CVM pod. */
 enum hostpath_mode {
@@ -32,5 +33,13 @@ struct hostpath_row {
 const struct hostpath_row *hostpath_row(bool caching, bool shiftfs_autoload);
 
 const char *hostpath_mode_to_string(enum hostpath_mode m); /* "ro", "rw", NULL for none */
+
+/* The value after field ("CapEff:") on its line of a /proc/PID/status text, blanks stripped:
+ * 1 and *ret_value (to free), 0 when no line starts with field, -ENOMEM. */
+int pod_status_field(const char *buf, const char *field, char **ret_value);
+
+/* A capability mask as proc(5) prints it: 1 to 16 hex digits and nothing else. Returns 0 and
+ * *ret, or -EINVAL. */
+int pod_parse_capmask(const char *s, uint64_t *ret);
 
 #endif

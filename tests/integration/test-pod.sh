@@ -191,6 +191,14 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 		setpriv --bounding-set=-sys_admin,-net_admin "$CVMPREP" check --mode pod
 	case $dropped in *cap_net_admin*cap_sys_admin*) pass "privileged live: dropped caps are the ones named" ;;
 	*) fail "privileged live: dropped caps are the ones named" "$dropped" ;; esac
+	# Not root: the process's own CapEff 0 is not the container's; unknown, naming why.
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$CVMPREP" check --mode pod --only pod.privileged \
+		--format json >"$WORK/nobody.json" 2>"$WORK/err"
+	got=$(result "$WORK/nobody.json" pod.privileged)
+	case $got in
+	unknown\|*"not root (uid 65534)"*) pass "privileged live: not root is unknown" ;;
+	*) fail "privileged live: not root is unknown" "got '$got'; $(head -c 300 "$WORK/err")" ;;
+	esac
 else
 	skip "privileged live: setpriv" "needs root and setpriv"
 fi

@@ -78,6 +78,23 @@ static void test_privileged(void **state)
 		{ "pod.cap_eff", "00000000a80425fb", STATUS_FAIL, "cap_dac_read_search, cap_linux_immutable" },
 		{ "pod.cap_last_cap", "42", STATUS_FAIL, "missing capabilities: cap_41, cap_42" },
 		{ "pod.cap_eff", "zz", STATUS_UNKNOWN, "cannot parse CapEff" },
+		/* strict hex only: strtoull's sign, "0x" and blanks are no mask */
+		{ "pod.cap_eff", "-1", STATUS_UNKNOWN, "cannot parse CapEff '-1'" },
+		{ "pod.cap_eff", "+1ffffffffff", STATUS_UNKNOWN, "cannot parse CapEff" },
+		{ "pod.cap_eff", "0x1ffffffffff", STATUS_UNKNOWN, "cannot parse CapEff" },
+		{ "pod.cap_eff", " 1ffffffffff", STATUS_UNKNOWN, "cannot parse CapEff" },
+		{ "pod.cap_eff", "", STATUS_UNKNOWN, "cannot parse CapEff" },
+		{ "pod.cap_eff", "0001000001ffffffffff", STATUS_UNKNOWN, "cannot parse CapEff" },
+		{ "pod.cap_eff", "1FFFFFFFFFF", STATUS_PASS, NULL },
+		{ "pod.cap_last_cap", "+40", STATUS_UNKNOWN, "cannot parse cap_last_cap" },
+		{ "pod.cap_last_cap", "-1", STATUS_UNKNOWN, "cannot parse cap_last_cap" },
+		/* not root: its own CapEff 0 says nothing of the container's */
+		{ "pod.uid", "65534\t65534\t65534\t65534", STATUS_UNKNOWN, "not root (uid 65534)" },
+		{ "pod.uid", "0\t1000\t0\t0", STATUS_UNKNOWN, "not root (uid 1000)" },
+		{ "pod.uid", "1000\t0\t1000\t1000", STATUS_PASS, NULL },
+		{ "pod.uid", "0\t0\t0\t0", STATUS_PASS, NULL },
+		{ "pod.uid", "~", STATUS_PASS, NULL },
+		{ "pod.uid", "garbage", STATUS_PASS, NULL },
 		{ "pod.cap_last_cap", "!EACCES", STATUS_UNKNOWN, "cannot read '/test'" },
 		{ "pod.seccomp", "2", STATUS_FAIL, "seccomp mode 2" },
 		{ "pod.seccomp", "~", STATUS_PASS, NULL }, /* kernel without seccomp */
@@ -250,6 +267,47 @@ static void test_istio(void **state)
 	}
 }
 
+/* A non-root process's own CapEff 0 does not fail a privileged pod; a seccomp filter still does. */
+static void test_privileged_not_root(void **state)
+{
+	struct facts f = { 0 };
+
+	(void)state;
+	privileged_facts(&f);
+	set(&f, "pod.cap_eff", "0000000000000000");
+	set(&f, "pod.uid", "65534\t65534\t65534\t65534");
+	expect("pod.privileged", &f, false, false, STATUS_UNKNOWN, "not root");
+	set(&f, "pod.seccomp", "2");
+	expect("pod.privileged", &f, false, false, STATUS_FAIL, "seccomp mode 2");
+	facts_free(&f);
+}
+
+static void test_status_parsers(void **state)
+{
+	static const char status[] = "Name:\tcvmprep\nUid:\t0\t65534\t0\t0\nCapEff:\t000001ffffffffff\n"
+				     "Seccomp:\t2";
+	char *v = NULL;
+	uint64_t m;
+
+	(void)state;
+	assert_int_equal(pod_status_field(status, "CapEff:", &v), 1);
+	assert_string_equal(v, "000001ffffffffff");
+	free(v);
+	assert_int_equal(pod_status_field(status, "Seccomp:", &v), 1);
+	assert_string_equal(v, "2");
+	free(v);
+	assert_int_equal(pod_status_field(status, "CapBnd:", &v), 0);
+	assert_int_equal(pod_status_field("", "CapEff:", &v), 0);
+	assert_int_equal(pod_parse_capmask("000001ffffffffff", &m), 0);
+	assert_true(m == 0x1ffffffffffULL);
+	assert_int_equal(pod_parse_capmask("ffffffffffffffff", &m), 0);
+	assert_true(m == UINT64_MAX);
+	assert_int_equal(pod_parse_capmask("1ffffffffffffffff", &m), -EINVAL);
+	assert_int_equal(pod_parse_capmask("-1", &m), -EINVAL);
+	assert_int_equal(pod_parse_capmask("0x1f", &m), -EINVAL);
+	assert_int_equal(pod_parse_capmask("1f\n", &m), -EINVAL);
+}
+
 static void test_hostpath_table(void **state)
 {
 	(void)state;
@@ -285,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_privileged),     cmocka_unit_test(test_hostpaths),
 		cmocka_unit_test(test_modules_match),  cmocka_unit_test(test_istio),
 		cmocka_unit_test(test_hostpath_table), cmocka_unit_test(test_hostpaths_write),
+		cmocka_unit_test(test_privileged_not_root), cmocka_unit_test(test_status_parsers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
