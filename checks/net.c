@@ -36,22 +36,40 @@ static bool is_cni_config(const char *name)
 	return false;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The config files in the directory, sorted as go-cni loads them. */
+/* The config files in the directory: the CNI_FILES_MAX first in go-cni's order (sorted by
+ * name: containerd loads the first), whatever order readdir gives them in. */
 struct cni_files {
 	char *name[CNI_FILES_MAX];
 	size_t n;
-	size_t left_out; /* beyond CNI_FILES_MAX */
+	size_t left_out; /* beyond CNI_FILES_MAX: the ones that sort last */
 };
 
 static void cni_files_free(struct cni_files *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		free(c->name[i]);
+}
+
+/* Inserts name in sorted place, dropping the last when full. Returns 0 or -ENOMEM. */
+static int cni_files_add(struct cni_files *c, const char *name)
+{
+	size_t at = c->n;
+	char *copy;
+
+	while (at > 0 && strcmp(name, c->name[at - 1]) < 0)
+		at--;
+	c->left_out += c->n == CNI_FILES_MAX;
+	if (at == CNI_FILES_MAX)
+		return 0;
+	copy = strdup(name);
+	if (!copy)
+		return -ENOMEM;
+	if (c->n == CNI_FILES_MAX)
+		free(c->name[--c->n]);
+	memmove(&c->name[at + 1], &c->name[at], (c->n - at) * sizeof(c->name[0]));
+	c->name[at] = copy;
+	c->n++;
+	return 0;
 }
 
 /* Returns 0, -ENOENT when the directory does not exist, or another -errno. */
@@ -65,40 +83,53 @@ static int list_cni(const struct host *h, struct cni_files *c)
 	for (struct dirent *de; (de = readdir(d));) {
 		if (!is_cni_config(de->d_name))
 			continue;
-		if (c->n == CNI_FILES_MAX) {
-			c->left_out++;
-			continue;
-		}
-		c->name[c->n] = strdup(de->d_name);
-		if (!c->name[c->n]) {
-			closedir(d);
-			return -ENOMEM;
-		}
-		c->n++;
+		r = cni_files_add(c, de->d_name);
+		if (r < 0)
+			break;
 	}
 	closedir(d);
-	qsort(c->name, c->n, sizeof(c->name[0]), cmp_names);
-	return 0;
+	return r < 0 ? r : 0;
 }
 
-/* Appends "; "-separated text to *s (NULL at first). Returns 0 or -ENOMEM. */
-static int _printf_(2, 3) append(char **s, const char *fmt, ...)
-{
-	_cleanup_free_ char *add = NULL;
-	char *joined;
-	va_list ap;
-	int n;
+/* A "; "-separated list written as it grows, each item once (linear in its length). */
+struct joined {
+	FILE *out;
+	char *s;
+	size_t len;
+};
 
+static int joined_open(struct joined *j)
+{
+	j->out = open_memstream(&j->s, &j->len);
+	return j->out ? 0 : -ENOMEM;
+}
+
+static void _printf_(2, 3) joined_add(struct joined *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ftell(j->out) > 0)
+		fputs("; ", j->out);
 	va_start(ap, fmt);
-	n = vasprintf(&add, fmt, ap);
+	vfprintf(j->out, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+}
+
+/* Closes the stream: 0 and *ret the text (NULL when empty; to free), or -ENOMEM. */
+static int joined_close(struct joined *j, char **ret)
+{
+	int r = fclose(j->out);
+
+	j->out = NULL;
+	if (r != 0) {
+		free(j->s);
 		return -ENOMEM;
-	joined = *s ? strdup_printf("%s; %s", *s, add) : strdup(add);
-	if (!joined)
-		return -ENOMEM;
-	free(*s);
-	*s = joined;
+	}
+	if (!j->len) {
+		free(j->s);
+		j->s = NULL;
+	}
+	*ret = TAKE_PTR(j->s);
 	return 0;
 }
 
@@ -110,12 +141,16 @@ static const char *json_str(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* Notes each istio-cni plugin of a parsed config: a .conflist holds "plugins", a .conf is
+/* How many istio-cni plugins of one file are named before they are only counted. */
+#define ISTIO_NAMED_MAX 4
+
+/* Notes the istio-cni plugins of a parsed config: a .conflist holds "plugins", a .conf is
  * one plugin (CNI spec, "Network configuration"). */
-static int find_istio(const cJSON *conf, const char *name, char **found)
+static void find_istio(const cJSON *conf, const char *name, struct joined *found)
 {
 	const cJSON *plugins = cJSON_GetObjectItemCaseSensitive(conf, "plugins");
 	const cJSON *p;
+	size_t n = 0;
 
 	if (!cJSON_IsArray(plugins))
 		plugins = NULL;
@@ -123,32 +158,33 @@ static int find_istio(const cJSON *conf, const char *name, char **found)
 		const char *type = json_str(p, "type");
 		const char *version = json_str(p, "version");
 		const char *cni = json_str(p, "cniVersion") ?: json_str(conf, "cniVersion");
-		int r;
 
-		if (!type || !streq(type, "istio-cni"))
+		if (!type || !streq(type, "istio-cni") || ++n > ISTIO_NAMED_MAX)
 			continue;
 		if (version)
-			r = append(found, "%s: istio-cni version %s", name, version);
+			joined_add(found, "%s: istio-cni version %s", name, version);
 		else if (cni)
-			r = append(found, "%s: istio-cni (no plugin version recorded; cniVersion %s)",
+			joined_add(found, "%s: istio-cni (no plugin version recorded; cniVersion %s)",
 				   name, cni);
 		else
-			r = append(found, "%s: istio-cni (no version recorded)", name);
-		if (r < 0)
-			return r;
+			joined_add(found, "%s: istio-cni (no version recorded)", name);
 	}
-	return 0;
+	if (n > ISTIO_NAMED_MAX)
+		joined_add(found, "%s: %zu more istio-cni plugins", name, n - ISTIO_NAMED_MAX);
 }
 
 /*
  * Records net.cni_dir (the config files read; null when there is no /etc/cni/net.d),
  * net.istio (each istio-cni plugin: file and version; null when none), net.cni_invalid (files
- * that are not JSON objects; null when none) and net.cni_unreadable (the first file that could
- * not be read, as an errno; null when none).
+ * that are not JSON objects; null when none), net.cni_unreadable (the first file that could
+ * not be read, as an errno; null when none) and net.cni_unread (how many config files sort
+ * after the CNI_FILES_MAX read; null when none).
  */
 static int probe_cni(const struct host *h, const struct config *cfg _unused_, struct facts *f)
 {
 	_cleanup_free_ char *names = NULL, *found = NULL, *invalid = NULL, *bad_path = NULL;
+	_cleanup_free_ char *unread = NULL;
+	struct joined lists[3] = { { 0 } }, *jn = &lists[0], *jf = &lists[1], *ji = &lists[2];
 	struct cni_files c = { .n = 0 };
 	int r, bad_err = 0;
 
@@ -161,16 +197,17 @@ static int probe_cni(const struct host *h, const struct config *cfg _unused_, st
 		r = r == -ENOMEM ? r : facts_set_err(f, "net.cni_dir", CNI_DIR, -r);
 		goto out;
 	}
-	names = strdup("");
-	for (size_t i = 0; names && i < c.n; i++) {
+	if (joined_open(jn) < 0 || joined_open(jf) < 0 || joined_open(ji) < 0) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < c.n; i++) {
 		_cleanup_free_ char *path = strdup_printf("%s/%s", CNI_DIR, c.name[i]), *buf = NULL;
 		_cleanup_(cJSON_Deletep) cJSON *conf = NULL;
-		char *joined = strdup_printf("%s%s%s", names, i ? " " : "", c.name[i]);
 		size_t len;
 
-		free(names);
-		names = joined;
-		if (!path || !names) {
+		fprintf(jn->out, "%s%s", i ? " " : "", c.name[i]);
+		if (!path) {
 			r = -ENOMEM;
 			goto out;
 		}
@@ -186,23 +223,30 @@ static int probe_cni(const struct host *h, const struct config *cfg _unused_, st
 		}
 		conf = cJSON_ParseWithLength(buf, len);
 		if (!cJSON_IsObject(conf))
-			r = append(&invalid, "%s: %s", c.name[i],
-				   conf ? "not a JSON object" : "not JSON");
+			joined_add(ji, "%s: %s", c.name[i], conf ? "not a JSON object" : "not JSON");
 		else
-			r = find_istio(conf, c.name[i], &found);
-		if (r < 0)
-			goto out;
+			find_istio(conf, c.name[i], jf);
 	}
-	if (!names || (c.left_out && append(&names, "%zu more not read", c.left_out) < 0)) {
+	if (c.left_out)
+		joined_add(jn, "%zu more not read", c.left_out);
+	if ((c.left_out && !(unread = strdup_printf("%zu", c.left_out))) ||
+	    joined_close(jn, &names) < 0 || joined_close(jf, &found) < 0 ||
+	    joined_close(ji, &invalid) < 0) {
 		r = -ENOMEM;
 		goto out;
 	}
-	r = facts_set(f, "net.cni_dir", CNI_DIR, names) ?:
+	r = facts_set(f, "net.cni_dir", CNI_DIR, names ?: "") ?:
 	    facts_set(f, "net.istio", CNI_DIR, found) ?:
 	    facts_set(f, "net.cni_invalid", CNI_DIR, invalid) ?:
+	    facts_set(f, "net.cni_unread", CNI_DIR, unread) ?:
 	    (bad_err ? facts_set_err(f, "net.cni_unreadable", bad_path, bad_err)
 		     : facts_set(f, "net.cni_unreadable", CNI_DIR, NULL));
 out:
+	for (size_t i = 0; i < ELEMENTSOF(lists); i++)
+		if (lists[i].out) {
+			fclose(lists[i].out);
+			free(lists[i].s);
+		}
 	cni_files_free(&c);
 	return r < 0 ? r : 0;
 }
@@ -210,8 +254,9 @@ out:
 static int rule_istio(const struct check *c _unused_, const struct facts *f,
 		      const struct config *cfg _unused_, struct result *r)
 {
-	static const char *const keys[] = { "net.istio", "net.cni_invalid", "net.cni_unreadable" };
-	const struct fact *dir, *istio, *invalid, *unreadable;
+	static const char *const keys[] = { "net.istio", "net.cni_invalid", "net.cni_unreadable",
+					    "net.cni_unread" };
+	const struct fact *dir, *istio, *invalid, *unreadable, *unread;
 	int ret = result_need(r, f, "net.cni_dir", &dir);
 
 	if (ret <= 0)
@@ -234,6 +279,7 @@ static int rule_istio(const struct check *c _unused_, const struct facts *f,
 	istio = facts_get(f, "net.istio");
 	invalid = facts_get(f, "net.cni_invalid");
 	unreadable = facts_get(f, "net.cni_unreadable");
+	unread = facts_get(f, "net.cni_unread");
 	if (istio && !istio->err && istio->value) {
 		if (result_observed(r, "%s", istio->value) < 0 ||
 		    result_remediation(r, "confirm with Coder that this Istio version is supported "
@@ -245,7 +291,7 @@ static int rule_istio(const struct check *c _unused_, const struct facts *f,
 				  "which versions",
 				  istio->value);
 	}
-	if (!istio || !invalid || !unreadable)
+	if (!istio || !invalid || !unreadable || !unread || unread->err)
 		return result_set(r, STATUS_UNKNOWN, "the CNI configuration was not recorded");
 	if (unreadable->err)
 		return result_set(r, STATUS_UNKNOWN, "cannot read '%s': %s", unreadable->source,
@@ -262,6 +308,12 @@ static int rule_istio(const struct check *c _unused_, const struct facts *f,
 	}
 	if (result_observed(r, "%s", *dir->value ? dir->value : "no CNI config files") < 0)
 		return -ENOMEM;
+	/* The first file, the one containerd loads, was read; the others may still be chained. */
+	if (unread->value)
+		return result_set(r, STATUS_UNKNOWN,
+				  "no istio-cni plugin in the %d config files read, but %s more in "
+				  "%s were not read",
+				  CNI_FILES_MAX, unread->value, CNI_DIR);
 	return result_set(r, STATUS_PASS, "no CNI configuration names the istio-cni plugin");
 }
 
@@ -277,7 +329,9 @@ const struct check checks_net[] = {
 		.rule_text = "no istio-cni plugin passes; an istio-cni plugin warns, naming the file "
 			     "and its version; a file that is not JSON warns (it cannot be judged, "
 			     "and containerd will not load the directory either); an unreadable file "
-			     "or directory is unknown; no /etc/cni/net.d passes on a host and is "
+			     "or directory is unknown, and so is a directory of more than 64 config "
+			     "files without istio-cni in the 64 read (the first by name, which "
+			     "containerd loads, among them); no /etc/cni/net.d passes on a host and is "
 			     "skip in a pod (the node's directory is not visible there)",
 		.why = "Coder's docs say legacy versions of cluster-wide proxies such as Istio are "
 		       "not supported with CVMs, without saying which versions are legacy",

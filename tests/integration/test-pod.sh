@@ -266,6 +266,25 @@ expect_check "istio: other files are not configs" net.istio pass "" "$CVMPREP" c
 t=$(tree istio-none) && rm -r "$t/etc/cni"
 expect_check "istio: no /etc/cni/net.d in a pod skips" net.istio skip "not visible from this pod" "$CVMPREP" check --root "$t"
 expect_check "istio: no /etc/cni/net.d on a host passes" net.istio pass "does not exist" "$CVMPREP" check --root "$t" --mode host
+# More config files than are read: the first by name (the one containerd loads) is read
+# whatever order readdir lists them in, and no pass is given over the files not read.
+t=$(tree istio-many)
+for i in $(seq 1000 2999); do echo '{"cniVersion": "0.3.1", "name": "x", "type": "bridge"}' >"$t/etc/cni/net.d/50-n$i.conf"; done
+expect_check "istio: more than 64 files, none read has istio-cni: unknown" net.istio unknown "1937 more in /etc/cni/net.d were not read" "$CVMPREP" check --root "$t"
+echo '{"cniVersion": "0.3.1", "name": "x", "plugins": [{"type": "istio-cni", "version": "1.9.0"}]}' >"$t/etc/cni/net.d/00-first.conflist"
+expect_check "istio: more than 64 files, the loaded one is judged" net.istio warn "00-first.conflist: istio-cni version 1.9.0" "$CVMPREP" check --root "$t"
+# Linear: four 256 KiB files of istio-cni plugins, each named at most four times.
+t=$(tree istio-big)
+/usr/bin/python3 - "$t/etc/cni/net.d" <<'PY'
+import sys
+p = '{"type":"istio-cni"}'
+for i in range(4):
+    open(f"{sys.argv[1]}/{i}0-big.conflist", "w").write('{"plugins":[' + ",".join([p] * 12400) + "]}")
+PY
+start=$(date +%s%N)
+expect_check "istio: four 256 KiB files of plugins" net.istio warn "00-big.conflist: 12396 more istio-cni plugins" "$CVMPREP" check --root "$t"
+ms=$((($(date +%s%N) - start) / 1000000))
+if [ "$ms" -lt 5000 ]; then pass "istio: four 256 KiB files in ${ms} ms"; else fail "istio: four 256 KiB files in ${ms} ms" "want under 5 s"; fi
 
 # ---------------------------------------------------------------------------------------------
 # pod.hostpaths and pod.modules-match live, in private mount namespaces: bind mounts over the
