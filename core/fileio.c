@@ -2,8 +2,11 @@
 #include "fileio.h"
 
 #include <fcntl.h>
-#include <libgen.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include "util.h"
 
@@ -23,66 +26,180 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-static int fsync_dir_of(const char *path)
+/* "dir/base" split into an opened directory's path and the last component; refuses a path
+ * without one ("", "/", "dir/", ".", ".."). */
+static int split_path(const char *path, char **ret_dir, const char **ret_base)
 {
-	_cleanup_free_ char *copy = strdup(path);
-	_cleanup_close_ int fd = -1;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char *dir;
 
-	if (!copy)
+	if (!*base || streq(base, ".") || streq(base, ".."))
+		return -EINVAL;
+	if (!slash)
+		dir = strdup(".");
+	else if (slash == path)
+		dir = strdup("/");
+	else
+		dir = strndup(path, (size_t)(slash - path));
+	if (!dir)
 		return -ENOMEM;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	return fsync(fd) < 0 ? -errno : 0;
+	*ret_dir = dir;
+	*ret_base = base;
+	return 0;
 }
 
-/* A device or a pipe (-o /dev/stdout, -o /dev/null) cannot be replaced: it is written to.
- * (A directory fails to open, with EISDIR.) */
-static int write_special(const char *path, const void *data, size_t len)
+/* Creates a new file next to base in dfd, O_EXCL and O_NOFOLLOW, mode 0600 until it is
+ * complete; *ret_name is its name. */
+static int create_temp_at(int dfd, const char *base, char **ret_name)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+	for (int attempt = 0; attempt < 100; attempt++) {
+		unsigned char rnd[6];
+		char suffix[sizeof(rnd) + 1];
+		_cleanup_free_ char *name = NULL;
+		int fd;
+
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return errno ? -errno : -EIO;
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			suffix[i] = chars[rnd[i] % (sizeof(chars) - 1)];
+		suffix[sizeof(rnd)] = '\0';
+		/* NAME_MAX leaves room for the suffix after 200 bytes of the name. */
+		name = strdup_printf("%.200s.%s", base, suffix);
+		if (!name)
+			return -ENOMEM;
+		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+			    0600);
+		if (fd >= 0) {
+			*ret_name = TAKE_PTR(name);
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+/*
+ * The temporary file in dfd, written, given mode, fsync'ed, then renamed over base: rename(2) replaces whatever name base is, a symlink
+ * included, and never follows it. Then dfd is fsync'ed. Nothing is left behind on error.
+ */
+static int replace_at(int dfd, const char *base, const void *data, size_t len, mode_t mode)
+{
+	_cleanup_free_ char *tmp = NULL;
+	int fd, r;
+
+	fd = create_temp_at(dfd, base, &tmp);
+	if (fd < 0)
+		return fd;
+	r = write_all(fd, data, len);
+	if (r == 0)
+		r = fchmod(fd, mode) < 0 ? -errno : 0;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat(dfd, tmp, dfd, base) < 0)
+		r = -errno;
+	if (r < 0) {
+		(void)unlinkat(dfd, tmp, 0);
+		return r;
+	}
+	return fsync(dfd) < 0 ? -errno : 0;
+}
+
+/* A device or a pipe (-o /dev/stdout, -o /dev/null) cannot be replaced: it is written to. */
+static int write_in_place_at(int dfd, const char *base, int flags, const void *data, size_t len)
+{
+	_cleanup_close_ int fd = openat(dfd, base, O_WRONLY | O_CLOEXEC | O_NOCTTY | flags);
 
 	if (fd < 0)
 		return -errno;
 	return write_all(fd, data, len);
 }
 
+/*
+ * The kernel's rule for fs.protected_symlinks (may_follow_link() in fs/namei.c), applied
+ * whatever the sysctl says: a symlink in a sticky world-writable directory is followed only
+ * when it belongs to the follower or to the directory's owner.
+ */
+static bool may_follow(const struct stat *dir, const struct stat *link)
+{
+	if (link->st_uid == geteuid())
+		return true;
+	if ((dir->st_mode & (S_ISVTX | S_IWOTH)) != (S_ISVTX | S_IWOTH))
+		return true;
+	return link->st_uid == dir->st_uid;
+}
+
+/* /proc/<pid>/fd/N of a pipe or a socket reads as "pipe:[N]": only the kernel can follow it. */
+static bool is_magic_link(int dfd, const char *target)
+{
+	struct statfs sfs;
+
+	return target[0] != '/' && fstatfs(dfd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+}
+
+#define SYMLINK_HOPS_MAX 40 /* the kernel's MAXSYMLINKS */
+
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
-	_cleanup_free_ char *resolved = NULL, *tmp = NULL;
-	struct stat st;
-	int fd, r;
+	_cleanup_free_ char *cur = strdup(path);
 
-	/* Only a regular file is replaced; a symlink to one is followed, so that the link stays
-	 * (/dev/stdout redirected to a file, a report path kept as a link). */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return write_special(path, data, len);
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		resolved = realpath(path, NULL);
-		if (!resolved)
-			return -errno;
-		path = resolved;
-	}
-	tmp = strdup_printf("%s.XXXXXX", path);
-	if (!tmp)
+	if (!cur)
 		return -ENOMEM;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = write_all(fd, data, len);
-	if (r == 0 && fchmod(fd, mode) < 0)
-		r = -errno;
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return r;
+	for (unsigned hops = 0;; hops++) {
+		_cleanup_free_ char *dir = NULL, *target = NULL;
+		_cleanup_close_ int dfd = -1;
+		struct stat st, dst;
+		const char *base;
+		int r;
+
+		r = split_path(cur, &dir, &base);
+		if (r < 0)
+			return r;
+		/* The directories on the way are walked by the kernel, under its own rules. */
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			return -errno;
+		if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno != ENOENT)
+				return -errno;
+			return replace_at(dfd, base, data, len, mode);
+		}
+		if (S_ISREG(st.st_mode))
+			return replace_at(dfd, base, data, len, mode);
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		if (!S_ISLNK(st.st_mode))
+			return write_in_place_at(dfd, base, O_NOFOLLOW, data, len);
+
+		/* A symlink is followed one step at a time, each step judged as the kernel
+		 * would, so that the file finally replaced is its target (the link stays). */
+		if (hops >= SYMLINK_HOPS_MAX)
+			return -ELOOP;
+		if (fstat(dfd, &dst) < 0)
+			return -errno;
+		if (!may_follow(&dst, &st))
+			return -EACCES;
+		target = malloc(PATH_MAX);
+		if (!target)
+			return -ENOMEM;
+		r = (int)readlinkat(dfd, base, target, PATH_MAX);
+		if (r < 0)
+			return -errno;
+		if (r >= PATH_MAX)
+			return -ENAMETOOLONG;
+		target[r] = '\0';
+		if (is_magic_link(dfd, target))
+			return write_in_place_at(dfd, base, 0, data, len);
+		free(cur);
+		cur = target[0] == '/' ? TAKE_PTR(target) : strdup_printf("%s/%s", dir, target);
+		if (!cur)
+			return -ENOMEM;
 	}
-	return fsync_dir_of(path);
 }
 
 int read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len)

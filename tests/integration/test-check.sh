@@ -96,6 +96,23 @@ if [ -z "$(ls -A "$WORK" | grep '^report.json.' || true)" ]; then pass "-o: no t
 expect_exit "-o /dev/null: exit 0" 0 "$CVMPREP" check --root "$FIXTURES/ubuntu-22.04" --only $BASE -o /dev/null
 [ -c /dev/null ] && pass "-o /dev/null: still a device" || fail "-o /dev/null: still a device" "$(ls -l /dev/null)"
 
+# -o through a symlink that another user planted in a sticky world-writable directory (as
+# nobody: ln -s victim /tmp/cvmprep.json) is refused, as the kernel refuses to follow it; the
+# victim is untouched. Both commands that write -o.
+if [ "$(id -u)" -eq 0 ]; then
+	sticky=$(mktemp -d) && chmod 1777 "$sticky"
+	printf 'root:secret\n' >"$WORK/victim" && chmod 0600 "$WORK/victim"
+	ln -s "$WORK/victim" "$sticky/cvmprep.json" && chown -h 65534:65534 "$sticky/cvmprep.json"
+	for cmd in check facts; do
+		expect_exit "-o planted symlink: $cmd fails" 2 "$CVMPREP" $cmd --root "$FIXTURES/ubuntu-22.04" -o "$sticky/cvmprep.json"
+		if grep -q "cannot write '$sticky/cvmprep.json': Permission denied" "$WORK/err"; then pass "-o planted symlink: $cmd says why"; else fail "-o planted symlink: $cmd says why" "$(cat "$WORK/err")"; fi
+		if [ "$(cat "$WORK/victim")" = root:secret ] && [ "$(stat -c %a "$WORK/victim")" = 600 ]; then pass "-o planted symlink: $cmd leaves the victim"; else fail "-o planted symlink: $cmd leaves the victim" "$(ls -l "$WORK/victim")"; fi
+	done
+	rm -rf "$sticky"
+else
+	skip "-o planted symlink" "needs root to plant another user's symlink"
+fi
+
 # Usage errors: one line on stderr, exit 2.
 usage_case() {
 	local name=$1
