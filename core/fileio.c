@@ -4,9 +4,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 
 #include "util.h"
 
@@ -82,11 +84,26 @@ static int create_temp_at(int dfd, const char *base, char **ret_name)
 	return -EEXIST;
 }
 
+/* Gives fd the owner and permission bits of old (chown first: it clears set-id bits). */
+static int copy_owner_mode(int fd, const struct stat *old)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if ((st.st_uid != old->st_uid || st.st_gid != old->st_gid) &&
+	    fchown(fd, old->st_uid, old->st_gid) < 0)
+		return -errno;
+	return fchmod(fd, old->st_mode & 07777) < 0 ? -errno : 0;
+}
+
 /*
- * The temporary file in dfd, written, given mode, fsync'ed, then renamed over base: rename(2) replaces whatever name base is, a symlink
+ * The temporary file in dfd, written, given old's owner and mode (or mode when old is NULL),
+ * fsync'ed, then renamed over base: rename(2) replaces whatever name base is, a symlink
  * included, and never follows it. Then dfd is fsync'ed. Nothing is left behind on error.
  */
-static int replace_at(int dfd, const char *base, const void *data, size_t len, mode_t mode)
+static int replace_at(int dfd, const char *base, const void *data, size_t len, mode_t mode,
+		      const struct stat *old)
 {
 	_cleanup_free_ char *tmp = NULL;
 	int fd, r;
@@ -96,7 +113,7 @@ static int replace_at(int dfd, const char *base, const void *data, size_t len, m
 		return fd;
 	r = write_all(fd, data, len);
 	if (r == 0)
-		r = fchmod(fd, mode) < 0 ? -errno : 0;
+		r = old ? copy_owner_mode(fd, old) : (fchmod(fd, mode) < 0 ? -errno : 0);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
@@ -167,10 +184,10 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 		if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno != ENOENT)
 				return -errno;
-			return replace_at(dfd, base, data, len, mode);
+			return replace_at(dfd, base, data, len, mode, NULL);
 		}
 		if (S_ISREG(st.st_mode))
-			return replace_at(dfd, base, data, len, mode);
+			return replace_at(dfd, base, data, len, mode, NULL);
 		if (S_ISDIR(st.st_mode))
 			return -EISDIR;
 		if (!S_ISLNK(st.st_mode))
@@ -200,6 +217,130 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 		if (!cur)
 			return -ENOMEM;
 	}
+}
+
+/* The directory that holds path, resolved under root_fd as under --root: symlinks and ".."
+ * stay inside it, /proc magic links are refused. */
+static int open_parent_at(int root_fd, const char *path, const char **ret_base)
+{
+	_cleanup_free_ char *dir = NULL;
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int r, fd;
+
+	r = split_path(path, &dir, ret_base);
+	if (r < 0)
+		return r;
+	fd = (int)syscall(SYS_openat2, root_fd, dir, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
+/* What may be replaced under a root: a regular file, or nothing. */
+static int check_replaceable(const struct stat *st)
+{
+	if (S_ISREG(st->st_mode))
+		return 0;
+	if (S_ISLNK(st->st_mode))
+		return -ELOOP;
+	return S_ISDIR(st->st_mode) ? -EISDIR : -EINVAL;
+}
+
+int write_file_atomic_at(int root_fd, const char *path, const void *data, size_t len, mode_t mode)
+{
+	_cleanup_close_ int dfd = -1;
+	const char *base;
+	struct stat st;
+	int r;
+
+	dfd = open_parent_at(root_fd, path, &base);
+	if (dfd < 0)
+		return dfd;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		return replace_at(dfd, base, data, len, mode, NULL);
+	}
+	r = check_replaceable(&st);
+	if (r < 0)
+		return r;
+	return replace_at(dfd, base, data, len, mode, &st);
+}
+
+/* Copies src to dst, both open, to the end. */
+static int copy_fd(int src, int dst)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = read(src, buf, sizeof(buf));
+		int r;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		r = write_all(dst, buf, (size_t)n);
+		if (r < 0)
+			return r;
+	}
+}
+
+int backup_file_once_at(int root_fd, const char *path, const char *suffix)
+{
+	_cleanup_free_ char *backup = NULL, *tmp = NULL;
+	_cleanup_close_ int dfd = -1, src = -1;
+	struct timespec times[2] = { { .tv_nsec = UTIME_OMIT } };
+	const char *base;
+	struct stat st;
+	int fd, r;
+
+	dfd = open_parent_at(root_fd, path, &base);
+	if (dfd < 0)
+		return dfd;
+	backup = strdup_printf("%s%s", base, suffix);
+	if (!backup)
+		return -ENOMEM;
+	if (fstatat(dfd, backup, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return 1;
+	if (errno != ENOENT)
+		return -errno;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	r = check_replaceable(&st);
+	if (r < 0)
+		return r;
+	src = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (src < 0)
+		return -errno;
+	if (fstat(src, &st) < 0)
+		return -errno;
+	r = check_replaceable(&st);
+	if (r < 0)
+		return r;
+	fd = create_temp_at(dfd, backup, &tmp);
+	if (fd < 0)
+		return fd;
+	times[1] = st.st_mtim;
+	r = copy_fd(src, fd);
+	if (r == 0)
+		r = copy_owner_mode(fd, &st);
+	if (r == 0 && futimens(fd, times) < 0)
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	/* link(2), unlike rename(2), never replaces: a backup made meanwhile is kept. */
+	if (r == 0 && linkat(dfd, tmp, dfd, backup, 0) < 0)
+		r = errno == EEXIST ? 1 : -errno;
+	(void)unlinkat(dfd, tmp, 0);
+	if (r != 0)
+		return r;
+	return fsync(dfd) < 0 ? -errno : 0;
 }
 
 int read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len)

@@ -20,6 +20,27 @@
  */
 int write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
 
+/*
+ * The same under a root (--root DIR, the provisioner's target): path's directory is resolved
+ * with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) below root_fd, so neither a symlink nor
+ * ".." on the way leads out of it. An existing file keeps its owner and mode (mode is for a new
+ * one). What is at path and is not a regular file is refused, never followed: -ELOOP for a
+ * symlink (a link planted in the target tree, or one that an operator made, is not silently
+ * replaced by a file either), -EISDIR for a directory, -EINVAL for anything else. Should a
+ * symlink appear after that check, rename(2) replaces the link itself: the write still stays
+ * in the directory resolved under the root. Returns 0 or -errno (-ENOSYS before Linux 5.6).
+ */
+int write_file_atomic_at(int root_fd, const char *path, const void *data, size_t len, mode_t mode);
+
+/*
+ * Copies path (a regular file, resolved as by write_file_atomic_at) to path + suffix in the
+ * same directory, once: content, owner, mode and modification time. Returns 0 when it made the
+ * copy, 1 when path + suffix already existed (the first backup is kept, whatever it is), or
+ * -errno: -ENOENT when there is no path, -ELOOP, -EISDIR, -EINVAL as write_file_atomic_at.
+ * The copy appears whole or not at all.
+ */
+int backup_file_once_at(int root_fd, const char *path, const char *suffix);
+
 /* Reads fd to its end into a NUL-terminated buffer of at most max bytes (caller frees;
  * *ret_len when not NULL). Returns 0, -EFBIG when there is more, or another -errno. */
 int read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* core/fileio.c: atomic writes for -o that never follow a planted symlink. */
+/* core/fileio.c: atomic writes for -o that never follow a planted symlink; atomic writes and
+ * one-time backups under a root that never leave it. */
 #include <fcntl.h>
 #include <dirent.h>
 #include <ftw.h>
@@ -217,6 +218,118 @@ static void test_write_sticky_allowed(void **state)
 	assert_file("target", "owner", 0644);
 }
 
+static int open_root(void)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	return fd;
+}
+
+static void test_at_new_and_replace(void **state)
+{
+	_cleanup_close_ int root = open_root();
+	struct stat st;
+	_cleanup_free_ char *p = at("etc/app.conf");
+
+	(void)state;
+	mkdir_at("etc", 0755);
+	assert_int_equal(write_file_atomic_at(root, "/etc/app.conf", "a=1\n", 4, 0640), 0);
+	assert_file("etc/app.conf", "a=1\n", 0640);
+	/* An existing file keeps its owner and mode. */
+	assert_int_equal(chmod(p, 0604), 0);
+	if (geteuid() == 0)
+		assert_int_equal(chown(p, NOBODY, NOBODY), 0);
+	assert_int_equal(write_file_atomic_at(root, "etc/app.conf", "a=2\n", 4, 0644), 0);
+	assert_file("etc/app.conf", "a=2\n", 0604);
+	assert_int_equal(stat(p, &st), 0);
+	if (geteuid() == 0)
+		assert_int_equal(st.st_uid, NOBODY);
+	assert_int_equal(entries("etc"), 1);
+}
+
+/* Nothing under the root leads a write out of it. */
+static void test_at_stays_in_root(void **state)
+{
+	char outside[] = "/tmp/cvmprep-test-outside.XXXXXX";
+	_cleanup_close_ int root = -1;
+	_cleanup_free_ char *victim = NULL, *escape = NULL;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(outside));
+	victim = strdup_printf("%s/victim", outside);
+	escape = strdup_printf("%s/new", outside);
+	mkdir_at("root", 0755);
+	mkdir_at("root/etc", 0755);
+	put("root/etc/real", "real", 0644);
+	assert_int_equal(write_file_atomic(victim, "victim", 6, 0600), 0);
+	{
+		_cleanup_free_ char *p = at("root");
+
+		root = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		assert_true(root >= 0);
+	}
+
+	/* A symlink at the name is refused, not followed and not replaced. */
+	link_at(victim, "root/etc/link");
+	assert_int_equal(write_file_atomic_at(root, "/etc/link", "x", 1, 0644), -ELOOP);
+	/* A directory on the way that is an absolute link, or "..", resolves inside the root. */
+	link_at(outside, "root/etc/out");
+	assert_int_equal(write_file_atomic_at(root, "/etc/out/new", "x", 1, 0644), -ENOENT);
+	assert_int_equal(write_file_atomic_at(root, "../../etc/real", "y", 1, 0644), 0);
+	assert_file("root/etc/real", "y", 0644);
+	link_at("/etc", "root/etc2");
+	assert_int_equal(write_file_atomic_at(root, "etc2/real", "z", 1, 0644), 0);
+	assert_file("root/etc/real", "z", 0644);
+	/* Magic links are not followed. */
+	assert_int_equal(write_file_atomic_at(root, "/proc/self/cwd/x", "x", 1, 0644), -ENOENT);
+
+	assert_int_equal(write_file_atomic_at(root, "/etc", "x", 1, 0644), -EISDIR);
+	assert_int_equal(write_file_atomic_at(root, "/etc/", "x", 1, 0644), -EINVAL);
+
+	{
+		_cleanup_free_ char *got = NULL;
+
+		assert_int_equal(read_file(victim, 64, &got, NULL), 0);
+		assert_string_equal(got, "victim");
+	}
+	assert_int_equal(lstat(escape, &st), -1);
+	assert_int_equal(unlink(victim), 0);
+	assert_int_equal(rmdir(outside), 0);
+}
+
+static void test_backup_once(void **state)
+{
+	_cleanup_close_ int root = open_root();
+	_cleanup_free_ char *p = at("daemon.json"), *b = at("daemon.json.cvmprep-orig");
+	struct timespec old[2] = { { .tv_sec = 1000000000 }, { .tv_sec = 1000000000 } };
+	struct stat st;
+
+	(void)state;
+	put("daemon.json", "{\"a\": 1}", 0640);
+	assert_int_equal(utimensat(AT_FDCWD, p, old, 0), 0);
+	if (geteuid() == 0)
+		assert_int_equal(chown(p, NOBODY, 0), 0);
+	assert_int_equal(backup_file_once_at(root, "/daemon.json", ".cvmprep-orig"), 0);
+	assert_file("daemon.json.cvmprep-orig", "{\"a\": 1}", 0640);
+	assert_int_equal(stat(b, &st), 0);
+	assert_int_equal(st.st_mtim.tv_sec, 1000000000);
+	if (geteuid() == 0)
+		assert_int_equal(st.st_uid, NOBODY);
+
+	/* A second backup keeps the first. */
+	assert_int_equal(write_file_atomic_at(root, "/daemon.json", "{}", 2, 0644), 0);
+	assert_int_equal(backup_file_once_at(root, "/daemon.json", ".cvmprep-orig"), 1);
+	assert_file("daemon.json.cvmprep-orig", "{\"a\": 1}", 0640);
+	assert_int_equal(entries("."), 2);
+
+	assert_int_equal(backup_file_once_at(root, "/none", ".orig"), -ENOENT);
+	link_at("daemon.json", "link");
+	assert_int_equal(backup_file_once_at(root, "/link", ".orig"), -ELOOP);
+	assert_int_equal(entries("."), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +339,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_devices_and_pipes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_planted_symlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_sticky_allowed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_at_new_and_replace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_at_stays_in_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup_once, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
