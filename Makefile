@@ -41,6 +41,10 @@ BIN       ?= cvmprep
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
+# Helpers the integration tests run (a FUSE server, a seccomp filter), built without the library.
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
+
 DEPS_OK   := $(BUILD)/.deps-ok
 
 .PHONY: all run test check-unit check-integration bench fuzz install clean format deps help
@@ -76,6 +80,10 @@ $(LIB): $(LIB_OBJS)
 $(BIN): $(BUILD)/core/main.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(BUILD)/tools/%: tests/tools/%.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(TEST_LIBS)
@@ -87,14 +95,14 @@ run: $(BIN)
 	-@./$(BIN) check --format json -o $(BUILD)/report.json; \
 	  echo "== JSON report written to $(BUILD)/report.json (exit $$?)"
 
-test: $(BIN) $(UNIT_BINS)
-	CVMPREP=$(abspath $(BIN)) bash tests/run.sh $(UNIT_BINS)
+test: $(BIN) $(UNIT_BINS) $(TOOL_BINS)
+	CVMPREP=$(abspath $(BIN)) CVMPREP_TOOLS=$(abspath $(BUILD)/tools) bash tests/run.sh $(UNIT_BINS)
 
 check-unit: $(UNIT_BINS)
 	bash tests/run.sh --unit $(UNIT_BINS)
 
-check-integration: $(BIN)
-	CVMPREP=$(abspath $(BIN)) bash tests/run.sh --integration
+check-integration: $(BIN) $(TOOL_BINS)
+	CVMPREP=$(abspath $(BIN)) CVMPREP_TOOLS=$(abspath $(BUILD)/tools) bash tests/run.sh --integration
 
 # Budgets of `check` without probes: time per run, no process started, each file read once.
 bench: $(BIN)
@@ -113,4 +121,4 @@ format:
 clean:
 	rm -rf $(BUILD) $(BIN)
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/core/main.d $(UNIT_BINS:=.d)
+-include $(LIB_OBJS:.o=.d) $(BUILD)/core/main.d $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)

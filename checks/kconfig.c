@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "checks.h"
+#include "core/cleanup.h"
 #include "core/util.h"
 #include "core/version.h"
 
@@ -350,13 +351,13 @@ static int newest_boot_config(const struct host *h, char **ret_path)
 {
 	_cleanup_free_ char *best = NULL;
 	struct kver best_v = { 0 };
+	_cleanup_(closedirp) DIR *d = NULL;
 	struct dirent *de;
-	DIR *d;
 	int r = host_opendir(h, "/boot", &d);
 
 	if (r < 0)
 		return r;
-	while ((de = readdir(d))) {
+	while ((r = host_readdir(d, &de)) > 0) {
 		const char *rel = startswith(de->d_name, "config-");
 		struct kver v;
 
@@ -364,13 +365,13 @@ static int newest_boot_config(const struct host *h, char **ret_path)
 			continue;
 		free(best);
 		best = strdup_printf("/boot/%s", de->d_name);
-		if (!best) {
-			closedir(d);
+		if (!best)
 			return -ENOMEM;
-		}
 		best_v = v;
 	}
-	closedir(d);
+	/* A listing that failed part-way may have missed the newest. */
+	if (r < 0)
+		return r;
 	if (!best)
 		return -ENOENT;
 	*ret_path = TAKE_PTR(best);

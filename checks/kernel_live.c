@@ -224,26 +224,26 @@ static int nearest_dir(const struct host *h, const char *path, char **ret_dir)
 }
 
 /* Removes name in parent and what is below it, depth levels deep: what the probe made (the
- * overlay adds work/work). */
-static void remove_tree(int parent, const char *name, unsigned depth)
+ * overlay adds work/work). Returns 0 or the first -errno (then something is left behind). */
+static int remove_tree(int parent, const char *name, unsigned depth)
 {
 	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *de;
+	int r = 0, k;
 	DIR *dir;
 
-	if (fd < 0) {
-		unlinkat(parent, name, 0);
-		return;
-	}
+	if (fd < 0)
+		return unlinkat(parent, name, 0) < 0 ? -errno : 0;
 	dir = depth ? fdopendir(fd) : NULL;
 	if (!dir) {
 		close(fd);
 	} else {
-		for (struct dirent *de; (de = readdir(dir));)
-			if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-				remove_tree(dirfd(dir), de->d_name, depth - 1);
+		while ((k = host_readdir(dir, &de)) > 0)
+			r = remove_tree(dirfd(dir), de->d_name, depth - 1) ?: r;
 		closedir(dir);
+		r = k ?: r;
 	}
-	unlinkat(parent, name, AT_REMOVEDIR);
+	return unlinkat(parent, name, AT_REMOVEDIR) < 0 ? r ?: -errno : r;
 }
 
 static void idmap_dirs_free(struct idmap_dirs *d)
@@ -293,7 +293,7 @@ static int probe_idmap(const struct host *h, const struct config *cfg, struct fa
 	_cleanup_free_ char *parent = NULL, *source = NULL, *ovl_source = NULL;
 	struct child_result res = { 0 }, mount_res;
 	const char *failed = NULL;
-	int r;
+	int r, rm;
 
 	if (!cfg->probes)
 		return 0;
@@ -313,8 +313,14 @@ static int probe_idmap(const struct host *h, const struct config *cfg, struct fa
 	} else if (r != -ENOMEM) {
 		source = strdup_printf("mkdir '%s'", failed);
 	}
-	if (d.made)
-		remove_tree(AT_FDCWD, d.top, 2);
+	if (d.made && (rm = remove_tree(AT_FDCWD, d.top, 2)) < 0 && source) {
+		/* The verdict stands; what is left behind is said where it is shown. */
+		char *with = strdup_printf("%s (could not remove '%s': %s)", source, d.top,
+					   strerror(-rm));
+
+		free(source);
+		source = with;
+	}
 	if (r == -ENOMEM || !source)
 		return -ENOMEM;
 

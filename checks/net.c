@@ -75,19 +75,20 @@ static int cni_files_add(struct cni_files *c, const char *name)
 /* Returns 0, -ENOENT when the directory does not exist, or another -errno. */
 static int list_cni(const struct host *h, struct cni_files *c)
 {
-	DIR *d;
+	_cleanup_(closedirp) DIR *d = NULL;
+	struct dirent *de;
 	int r = host_opendir(h, CNI_DIR, &d);
 
 	if (r < 0)
 		return r;
-	for (struct dirent *de; (de = readdir(d));) {
+	while ((r = host_readdir(d, &de)) > 0) {
 		if (!is_cni_config(de->d_name))
 			continue;
 		r = cni_files_add(c, de->d_name);
 		if (r < 0)
-			break;
+			return r;
 	}
-	closedir(d);
+	/* Part of a listing is not the directory: the file loaded may be in the rest. */
 	return r < 0 ? r : 0;
 }
 

@@ -12,9 +12,10 @@
 #include <sys/stat.h>
 
 #include "checks.h"
+#include "core/cleanup.h"
 #include "core/mountinfo.h"
-#include "live.h"
 #include "core/util.h"
+#include "live.h"
 #include "pod.h"
 #include "probe.h"
 
@@ -178,10 +179,11 @@ static int probe_apparmor(const struct host *h, struct facts *f)
  * every node has at least one disk. */
 static int probe_dev(const struct host *h, struct facts *f)
 {
+	_cleanup_(closedirp) DIR *d = NULL;
 	_cleanup_free_ char *names = NULL;
+	struct dirent *de;
 	size_t len = 0, n = 0;
 	FILE *out;
-	DIR *d;
 	int r = host_opendir(h, "/dev", &d);
 
 	if (r == -ENOMEM)
@@ -189,11 +191,9 @@ static int probe_dev(const struct host *h, struct facts *f)
 	if (r < 0)
 		return facts_set_err(f, "pod.dev_block", "/dev", -r);
 	out = open_memstream(&names, &len);
-	if (!out) {
-		closedir(d);
+	if (!out)
 		return -ENOMEM;
-	}
-	for (struct dirent *de; (de = readdir(d));) {
+	while ((r = host_readdir(d, &de)) > 0) {
 		struct stat st;
 
 		if (de->d_type != DT_BLK &&
@@ -206,9 +206,11 @@ static int probe_dev(const struct host *h, struct facts *f)
 	}
 	if (n > DEV_NAMES_MAX)
 		fprintf(out, " (%zu in all)", n);
-	closedir(d);
 	if (fclose(out) != 0)
 		return -ENOMEM;
+	/* The block devices may all be in the part not read. */
+	if (r < 0)
+		return facts_set_err(f, "pod.dev_block", "/dev", -r);
 	return facts_set(f, "pod.dev_block", "/dev", names);
 }
 

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The host layer on hostile and unlucky trees: directory listings that fail part-way (a FUSE
+# file system whose listing returns EIO after its first half, tests/tools/fuse-eio.c, mounted in
+# a private mount namespace).
+. "$(dirname "$0")/lib.sh"
+
+TOOLS=${CVMPREP_TOOLS:-$TOP/build/tools}
+PY=/usr/bin/python3
+
+# status_is NAME ROOT ID WANT NEEDLE [CMD_PREFIX...]: check ID of `check --root ROOT` has status
+# WANT and NEEDLE in its message or evidence; CMD_PREFIX runs the binary (fuse-eio ... --).
+status_is() {
+	local name=$1 root=$2 id=$3 want=$4 needle=$5 got
+	shift 5
+	rm -f "$WORK/one.json"
+	"$@" "$CVMPREP" check --root "$root" --only "$id" --format json -o "$WORK/one.json" 2>"$WORK/err"
+	got=$($PY - "$WORK/one.json" "$id" "$needle" <<'PY'
+import json, sys
+try:
+    doc = json.load(open(sys.argv[1]))
+except Exception as e:
+    print(f"no report ({e})"); sys.exit()
+c = [c for c in doc["checks"] if c["id"] == sys.argv[2]][0]
+blob = (c.get("message") or "") + " " + json.dumps(c.get("evidence"))
+print(c["status"] if sys.argv[3] in blob else c["status"] + " (message: " + str(c.get("message")) + ")")
+PY
+)
+	if [ "$got" = "$want" ]; then pass "$name"; else fail "$name" "got '$got', want $want; $(head -c 300 "$WORK/err")"; fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# A listing that fails part-way is unknown with the errno, never the part taken for the whole.
+if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/fuse ]; then
+	skip "readdir failing part-way" "needs root and /dev/fuse"
+else
+	# /boot of an image (no running kernel): the newest config is in the part not listed.
+	T=$WORK/boot
+	mkdir -p "$T/boot" "$T/etc"
+	echo 'ID=debian' >"$T/etc/os-release"
+	printf 'CONFIG_USER_NS=y\n' >"$WORK/old.config"
+	printf '# CONFIG_USER_NS is not set\n' >"$WORK/new.config"
+	status_is "readdir EIO: /boot is unknown" "$T" kernel.config.USER_NS unknown "Input/output error" \
+		"$TOOLS/fuse-eio" "$T/boot" "config-5.4.0=$WORK/old.config" README "config-6.8.0=$WORK/new.config" x --
+
+	# /etc/cni/net.d: the istio-cni config is in the part not listed.
+	T=$WORK/cni
+	cp -a "$FIXTURES/pod-privileged" "$T"
+	echo '{"cniVersion": "0.3.0", "name": "istio-cni", "type": "istio-cni", "version": "1.5.4"}' >"$WORK/istio.conf"
+	status_is "readdir EIO: /etc/cni/net.d is unknown" "$T" net.istio unknown "Input/output error" \
+		"$TOOLS/fuse-eio" "$T/etc/cni/net.d" "10-calico.conflist=$FIXTURES/pod-privileged/etc/cni/net.d/10-calico.conflist" \
+		"05-istio.conf=$WORK/istio.conf" --
+
+	# /dev of a pod: the block devices are in the part not listed.
+	status_is "readdir EIO: /dev is unknown" "$T" pod.privileged unknown "Input/output error" \
+		"$TOOLS/fuse-eio" "$T/dev" null tty b:sda b:sdb --
+fi
