@@ -33,9 +33,13 @@ TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -I. $(WARNINGS) $(HARDENING) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDHARDEN) $(LDFLAGS)
 
-LIB_SRCS  := $(filter-out core/main.c,$(wildcard core/*.c checks/*.c reports/*.c provision/*.c))
+LIB_SRCS  := $(wildcard core/*.c checks/*.c reports/*.c provision/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libcvmprep.a
+# The command line (cli/): main.c and the commands; all but main.c also link the unit tests.
+CLI_SRCS  := $(filter-out cli/main.c,$(wildcard cli/*.c))
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+CLI_LIB   := $(BUILD)/libcvmprep-cli.a
 BIN       ?= cvmprep
 
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
@@ -77,16 +81,19 @@ $(BUILD)/%.o: %.c | $(DEPS_OK)
 $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(BIN): $(BUILD)/core/main.o $(LIB)
+$(CLI_LIB): $(CLI_OBJS)
+	$(AR) rcs $@ $^
+
+$(BIN): $(BUILD)/cli/main.o $(CLI_LIB) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) | $(DEPS_OK)
+$(BUILD)/tests/%: tests/unit/%.c $(CLI_LIB) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CLI_LIB) $(LIB) $(PKG_LIBS) $(TEST_LIBS)
 
 run: $(BIN)
 	@echo "== cvmprep check (this machine)"
@@ -116,9 +123,9 @@ install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)
 
 format:
-	clang-format -i $(wildcard core/*.[ch] checks/*.[ch] reports/*.[ch] provision/*.[ch] tests/unit/*.[ch])
+	clang-format -i $(wildcard cli/*.[ch] core/*.[ch] checks/*.[ch] reports/*.[ch] provision/*.[ch] tests/unit/*.[ch])
 
 clean:
 	rm -rf $(BUILD) $(BIN)
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/core/main.d $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(BUILD)/cli/main.d $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)

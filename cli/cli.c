@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/* What every command shares: the gate of the descriptor's flags, messages, exit codes, output. */
+#include "cli.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <sys/file.h>
+
+#include "core/fileio.h"
+#include "core/util.h"
+
+static const char *arg_cmd = "";
+
+static void vmessage(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "cvmprep%s%s: ", *arg_cmd ? " " : "", arg_cmd);
+	vfprintf(stderr, fmt, ap);
+}
+
+int cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+int cli_oom(void)
+{
+	cli_usage("out of memory");
+	return -ENOMEM;
+}
+
+int cli_fail(int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r == -ENOMEM)
+		return cli_oom();
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(-r));
+	return -EINVAL;
+}
+
+int cli_exit_code(int r)
+{
+	if (r >= 0)
+		return r;
+	return EXIT_USAGE;
+}
+
+int cli_getopt_error(int c, char **argv)
+{
+	if (c == ':')
+		return cli_usage("option '%s' needs a value", argv[optind - 1]);
+	return cli_usage("unknown option '%s' (see 'cvmprep %s --help')", argv[optind - 1],
+			 arg_cmd);
+}
+
+int cli_emit(const char *path, const char *data, size_t len)
+{
+	int r;
+
+	if (!path) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+			return cli_fail(-errno, "cannot write to standard output");
+		return 0;
+	}
+	r = write_file_atomic(path, data, len, 0644);
+	return r < 0 ? cli_fail(r, "cannot write '%s'", path) : 0;
+}
+
+bool cli_want_color(const char *output)
+{
+	const char *term = getenv("TERM");
+
+	return !output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+	       !(term && streq(term, "dumb"));
+}
+
+/* Takes the lock at path for as long as *ret_fd stays open. Returns 0 or the exit code. */
+static int lock_take(const char *path, int *ret_fd)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+
+	if (fd < 0)
+		return cli_exit_code(cli_fail(-errno, "cannot open the lock '%s'", path));
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int r = -errno;
+
+		close(fd);
+		if (r == -EWOULDBLOCK) {
+			cli_usage("another cvmprep holds the lock '%s'", path);
+			return EXIT_LOCKED;
+		}
+		return cli_exit_code(cli_fail(r, "cannot take the lock '%s'", path));
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+int cli_run(const struct cli_cmd *cmd, int argc, char **argv, const char *lock_path)
+{
+	bool help = argc == 2 && (streq(argv[1], "-h") || streq(argv[1], "--help"));
+	_cleanup_close_ int lock_fd = -1;
+	int r;
+
+	arg_cmd = cmd->name;
+	/* Messages are ours (cli_getopt_error); 0 makes glibc start afresh on this argv. */
+	opterr = 0;
+	optind = 0;
+	if (!help && (cmd->flags & CMD_NEEDS_ROOT) && geteuid() != 0)
+		return cli_usage("needs root (the effective uid is %u)", (unsigned)geteuid());
+	if (!help && (cmd->flags & CMD_TAKES_LOCK)) {
+		r = lock_take(lock_path, &lock_fd);
+		if (r != 0)
+			return r;
+	}
+	return cmd->fn(argc, argv);
+}

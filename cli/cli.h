@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CVMPREP_CLI_H
+#define CVMPREP_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * The command line: one file per command, each exporting a descriptor, and one table of them
+ * (cli/commands.c), in the manner of kmod's struct kmod_cmd and git's commands[]. Only cli/ talks
+ * to the user: the library below it returns -errno and never prints.
+ */
+
+/* Exit codes besides the verdicts (0, 1, 3) and EXIT_SUCCESS: design.md, "Exit codes". */
+enum {
+	EXIT_USAGE = 2,     /* a bad option, an operand or a file named that cannot be used */
+	EXIT_LOCKED = 5,    /* another cvmprep holds the lock (CMD_TAKES_LOCK) */
+	EXIT_INTERNAL = 70, /* out of memory or a bug: never a verdict (sysexits' EX_SOFTWARE) */
+};
+
+/* What the dispatcher enforces before it runs a command (kmod, git: "in one place"). A command
+ * invoked with -h or --help as its only argument runs without them, so anyone can read it. */
+enum {
+	CMD_NEEDS_ROOT = 1 << 0, /* refused, exit EXIT_USAGE, unless the effective uid is 0 */
+	CMD_TAKES_LOCK = 1 << 1, /* holds CLI_LOCK_PATH (flock) while it runs; EXIT_LOCKED if held */
+};
+
+/* design.md, "Provisioning targets": the lock of every run that changes the node. */
+#define CLI_LOCK_PATH "/run/lock/cvmprep.lock"
+
+struct cli_cmd {
+	const char *name;
+	/* argv[0] is the command's name; returns the exit code. */
+	int (*fn)(int argc, char **argv);
+	unsigned flags; /* CMD_* */
+	const char *help; /* one line for 'cvmprep --help' */
+};
+
+/* The commands, in the order 'cvmprep --help' lists them (cli/commands.c). */
+extern const struct cli_cmd *const cli_commands[];
+extern const size_t n_cli_commands;
+const struct cli_cmd *cli_command_find(const char *name);
+
+/* One descriptor per command file. */
+extern const struct cli_cmd cli_cmd_check;
+extern const struct cli_cmd cli_cmd_facts;
+extern const struct cli_cmd cli_cmd_list;
+extern const struct cli_cmd cli_cmd_explain;
+extern const struct cli_cmd cli_cmd_hostpaths;
+
+/*
+ * Runs cmd with argv[0] its name: enforces cmd->flags, resets getopt for it, names it in every
+ * message, then calls cmd->fn. lock_path is where CMD_TAKES_LOCK takes its lock (CLI_LOCK_PATH;
+ * tests pass another). Returns the exit code.
+ */
+int cli_run(const struct cli_cmd *cmd, int argc, char **argv, const char *lock_path);
+
+/*
+ * Messages, on stderr, as "cvmprep CMD: message" (git's guidelines: lowercase, what failed
+ * first, the subject quoted). Each returns what its caller returns in turn:
+ * cli_usage: EXIT_USAGE.
+ * cli_fail: for an operation on something the operator named (a file, a tree) that failed with
+ *   -errno r: prints the message and strerror, and returns -EINVAL; for -ENOMEM prints "out of
+ *   memory" instead and returns -ENOMEM. Pass the result to cli_exit_code().
+ * cli_oom: prints "out of memory" and returns -ENOMEM.
+ */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_fail(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_oom(void);
+
+/* The exit code of a helper's return: r >= 0 as it is; -EINVAL (a usage error, reported)
+ * EXIT_USAGE; -ENOMEM, and any other -errno (no helper returns one: a bug), EXIT_INTERNAL. */
+int cli_exit_code(int r);
+
+/*
+ * The message for getopt_long's ':' (missing value) or '?' (unknown option), naming the option
+ * as the operator wrote it. Returns EXIT_USAGE.
+ */
+int cli_getopt_error(int c, char **argv);
+
+/* Writes data to path atomically (write_file_atomic), or to stdout when path is NULL. Returns 0
+ * or, after the message, -EINVAL (the write failed) or -ENOMEM. */
+int cli_emit(const char *path, const char *data, size_t len);
+
+/* Whether text output goes to a colour terminal: stdout, no NO_COLOR, TERM not dumb. */
+bool cli_want_color(const char *output);
+
+#endif

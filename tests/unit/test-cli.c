@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/* cli/: the command table, the flags the dispatcher enforces (needs root, takes the lock), the
+ * shared host options. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "core/util.h"
+
+#define NOBODY 65534
+#define RAN 42
+
+static int ran(int argc _unused_, char **argv _unused_)
+{
+	return RAN;
+}
+
+/* While it runs: whether the lock at lock_path can be taken by another open file. */
+static const char *lock_path;
+
+static int lock_is_held(int argc _unused_, char **argv _unused_)
+{
+	_cleanup_close_ int fd = open(lock_path, O_RDWR | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	return errno == EWOULDBLOCK ? RAN : 1;
+}
+
+static const struct cli_cmd root_cmd = { "needs-root", ran, CMD_NEEDS_ROOT, "test" };
+static const struct cli_cmd lock_cmd = { "takes-lock", lock_is_held, CMD_TAKES_LOCK, "test" };
+
+/*
+ * Runs cmd with args in a child, as uid (and gid) NOBODY when as_nobody (real setresuid: the
+ * test runs as root), its stderr in err (at most size bytes). Returns its exit status.
+ */
+static int run_child(const struct cli_cmd *cmd, char **args, bool as_nobody, char *err,
+		     size_t size)
+{
+	int pipefd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int argc = 0;
+
+		dup2(pipefd[1], STDERR_FILENO);
+		if (as_nobody && (setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
+				  setresuid(NOBODY, NOBODY, NOBODY) < 0))
+			_exit(99);
+		while (args[argc])
+			argc++;
+		_exit(cli_run(cmd, argc, args, lock_path));
+	}
+	close(pipefd[1]);
+	for (size_t len = 0;; len += (size_t)n) {
+		n = read(pipefd[0], err + len, size - 1 - len);
+		if (n <= 0) {
+			err[len] = '\0';
+			break;
+		}
+	}
+	close(pipefd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void test_table(void **state)
+{
+	(void)state;
+	assert_true(n_cli_commands >= 5);
+	for (size_t i = 0; i < n_cli_commands; i++) {
+		const struct cli_cmd *c = cli_commands[i];
+
+		assert_non_null(c->fn);
+		assert_non_null(c->help);
+		assert_ptr_equal(cli_command_find(c->name), c);
+	}
+	assert_ptr_equal(cli_command_find("check"), &cli_cmd_check);
+	assert_null(cli_command_find("frobnicate"));
+}
+
+static void test_needs_root(void **state)
+{
+	char *args[] = { (char *)"needs-root", NULL };
+	char *help[] = { (char *)"needs-root", (char *)"--help", NULL };
+	char err[512];
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(run_child(&root_cmd, args, false, err, sizeof(err)), RAN);
+	assert_int_equal(run_child(&root_cmd, args, true, err, sizeof(err)), EXIT_USAGE);
+	assert_string_equal(err, "cvmprep needs-root: needs root (the effective uid is 65534)\n");
+	/* Anyone may read a command's help. */
+	assert_int_equal(run_child(&root_cmd, help, true, err, sizeof(err)), RAN);
+}
+
+static void test_takes_lock(void **state)
+{
+	char dir[] = "/tmp/cvmprep-test-cli-XXXXXX";
+	_cleanup_free_ char *path = NULL, *target = NULL;
+	char *args[] = { (char *)"takes-lock", NULL };
+	char err[512];
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = strdup_printf("%s/cvmprep.lock", dir);
+	target = strdup_printf("%s/elsewhere", dir);
+	lock_path = path;
+
+	/* Free: it runs holding the lock, and lets it go when it is done. */
+	assert_int_equal(run_child(&lock_cmd, args, false, err, sizeof(err)), RAN);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+
+	/* Held by another: it does not run. */
+	assert_int_equal(run_child(&lock_cmd, args, false, err, sizeof(err)), EXIT_LOCKED);
+	assert_non_null(strstr(err, "another cvmprep holds the lock"));
+	assert_non_null(strstr(err, path));
+	close(fd);
+
+	/* A lock path planted as a symlink is not followed. */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(run_child(&lock_cmd, args, false, err, sizeof(err)), EXIT_USAGE);
+	assert_non_null(strstr(err, "cannot open the lock"));
+	assert_int_equal(access(target, F_OK), -1);
+
+	unlink(path);
+	rmdir(dir);
+	lock_path = NULL;
+}
+
+/* Feeds argv to cli_getopt as a command would; counts the options that are the command's. */
+static int parse(struct cli_host_opts *o, int argc, char **argv, int *ret_other)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS_TREE,
+		CLI_LONGOPTS_SELECT,
+		CLI_LONGOPTS_JUDGE,
+		{ "own", no_argument, NULL, _CLI_OPT_MAX },
+		{},
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	*ret_other = 0;
+	while ((c = cli_getopt(argc, argv, ":", longopts, o)) != -1) {
+		if (c == CLI_OPT_FAILED)
+			return o->err;
+		assert_int_equal(c, _CLI_OPT_MAX);
+		(*ret_other)++;
+	}
+	return 0;
+}
+
+static void test_host_options(void **state)
+{
+	char skip[] = "kernel.config.*,fs.fuse", only[] = "kernel.version";
+	char *argv[] = { (char *)"test",   (char *)"--root", (char *)"/srv/img", (char *)"--own",
+			 (char *)"--skip", skip,             (char *)"--only",   only,
+			 (char *)"--assume", (char *)"os.id=ubuntu", (char *)"--caching",
+			 (char *)"--strict", (char *)"--profile", (char *)"sysbox", NULL };
+	struct cli_host_opts o = { 0 };
+	struct config cfg;
+	int other;
+
+	(void)state;
+	assert_int_equal(parse(&o, (int)ELEMENTSOF(argv) - 1, argv, &other), 0);
+	assert_int_equal(other, 1); /* --own is the command's */
+	assert_string_equal(o.root, "/srv/img");
+	assert_int_equal(o.skip.n, 2);
+	assert_string_equal(o.skip.v[1], "fs.fuse");
+	assert_int_equal(o.only.n, 1);
+	assert_int_equal(o.assume.n, 1);
+	assert_int_equal(cli_host_config(&o, &cfg), 0);
+	assert_string_equal(cfg.profile->name, "sysbox");
+	assert_int_equal(cfg.mode, MODE_AUTO);
+	assert_string_equal(cfg.data_root, DATA_ROOT_DEFAULT);
+	assert_true(cfg.caching && cfg.strict && !cfg.shiftfs_autoload);
+	assert_false(cfg.live); /* --root */
+	assert_false(cfg.probes);
+
+	o.data_root = "relative";
+	assert_int_equal(cli_host_config(&o, &cfg), -EINVAL);
+	o.data_root = NULL;
+	o.profile = "nope";
+	assert_int_equal(cli_host_config(&o, &cfg), -EINVAL);
+	o.profile = NULL;
+	o.mode = "nope";
+	assert_int_equal(cli_host_config(&o, &cfg), -EINVAL);
+	/* What is not a host option is left to the command. */
+	assert_int_equal(cli_host_option(&o, 'o', NULL), 0);
+	assert_int_equal(cli_host_option(&o, _CLI_OPT_MAX, NULL), 0);
+	assert_int_equal(cli_host_option(&o, CLI_OPT_NO_PROBE, NULL), 1);
+	assert_true(o.no_probe);
+	cli_host_opts_free(&o);
+	assert_null(o.skip.v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_needs_root),
+		cmocka_unit_test(test_takes_lock),
+		cmocka_unit_test(test_host_options),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
