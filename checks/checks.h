@@ -16,9 +16,16 @@ extern const struct check checks_virt[];    /* platform.virt */
 extern const struct check checks_storage[]; /* fs.dataroot, fs.docker-dtype, fs.capacity */
 extern const struct check checks_runtime[]; /* runtime.* */
 extern const struct check checks_gpu[];     /* gpu.devices */
-/* probe_virt: platform.dmi.sys_vendor, platform.dmi.product_name, platform.hypervisor, and
- * platform.virt (a hypervisor or cloud name, "vm-other", or "none" for bare metal). */
+/* probe_virt: platform.dmi.sys_vendor, platform.dmi.product_name and platform.hypervisor ("yes"
+ * or "no": the CPU flag). */
 int probe_virt(const struct host *h, const struct config *cfg, struct facts *f);
+/* The platform those facts say, computed by rules (so that --assume of any of them counts): a
+ * hypervisor or cloud name from DMI (systemd's table), else "vm-other" or "none" (bare metal)
+ * by the hypervisor flag; NULL when DMI names none and the flag is not known. Pure. */
+const char *virt_classify(const char *vendor, const char *product, const char *hypervisor);
+/* For rules: adds those facts as evidence; returns 1 and *ret_name (static), or sets r unknown
+ * and returns 0 when the platform cannot be told; -ENOMEM. */
+int result_need_virt(struct result *r, const struct facts *f, const char **ret_name);
 extern const struct check checks_pod[]; /* pod.privileged, pod.hostpaths, pod.modules-match */
 extern const struct check checks_net[]; /* net.istio */
 extern const struct check checks_node[];        /* platform.init, platform.resources */

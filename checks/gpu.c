@@ -157,7 +157,8 @@ static size_t count_prefix(const char *list, const char *prefix)
 static int rule_gpu(const struct check *c _unused_, const struct facts *f,
 		    const struct config *cfg _unused_, struct result *r)
 {
-	const struct fact *pci, *virt;
+	const struct fact *pci;
+	const char *virt;
 	size_t nvidia, amd;
 	int ret;
 
@@ -181,12 +182,10 @@ static int rule_gpu(const struct check *c _unused_, const struct facts *f,
 	}
 	if (!nvidia)
 		return result_set(r, STATUS_SKIP, "no NVIDIA or AMD GPU");
-	ret = result_need(r, f, "platform.virt", &virt);
+	ret = result_need_virt(r, f, &virt);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, virt) < 0)
-		return -ENOMEM;
-	if (streq(virt->value, "none"))
+	if (streq(virt, "none"))
 		return result_set(r, STATUS_PASS,
 				  "%zu NVIDIA GPU(s) on bare metal (support is in "
 				  "beta)",
@@ -197,7 +196,7 @@ static int rule_gpu(const struct check *c _unused_, const struct facts *f,
 			  "%zu NVIDIA GPU(s) in a virtual machine or cloud "
 			  "instance (%s): Coder supports GPUs in CVMs on bare "
 			  "metal only",
-			  nvidia, virt->value);
+			  nvidia, virt);
 }
 
 const struct check checks_gpu[] = {
@@ -208,7 +207,7 @@ const struct check checks_gpu[] = {
 	.rule = rule_gpu,
 	.evidence = "PCI devices of class 0x03 (display controllers) with their vendor: "
 		    "libudev on the running system, <sys>/bus/pci/devices/*/{class,vendor,"
-		    "device} under --root or --sys; platform.virt",
+		    "device} under --root or --sys; the platform as platform.virt tells it",
 	.rule_text = "NVIDIA (0x10de) on bare metal passes (beta); NVIDIA in a virtual "
 		     "machine or cloud instance warns; AMD (0x1002) warns; no NVIDIA or "
 		     "AMD GPU is skip; unreadable PCI devices, or NVIDIA with an unknown "

@@ -96,65 +96,75 @@ static const char *value_of(const struct facts *f, const char *key)
 	return fa && !fa->err ? fa->value : NULL;
 }
 
-int probe_virt(const struct host *h, const struct config *cfg _unused_, struct facts *f)
+const char *virt_classify(const char *vendor, const char *product, const char *hypervisor)
 {
-	const char *vendor, *product;
-	const struct fact *hv;
-	int r;
-
-	r = probe_line(h, f, "platform.dmi.sys_vendor", DMI_VENDOR) ?:
-	    probe_line(h, f, "platform.dmi.product_name", DMI_PRODUCT) ?:
-	    probe_hypervisor_flag(h, f);
-	if (r < 0)
-		return r;
-	vendor = value_of(f, "platform.dmi.sys_vendor");
-	product = value_of(f, "platform.dmi.product_name");
 	for (size_t i = 0; i < ELEMENTSOF(dmi_vms); i++) {
 		if (dmi_vms[i].vendor && !(vendor && startswith(vendor, dmi_vms[i].vendor)))
 			continue;
 		if (dmi_vms[i].product && !(product && startswith(product, dmi_vms[i].product)))
 			continue;
-		return facts_set(f, "platform.virt", dmi_vms[i].vendor ? DMI_VENDOR : DMI_PRODUCT,
-				 dmi_vms[i].name);
+		return dmi_vms[i].name;
 	}
 	/* No hypervisor named by DMI (or no DMI, as on many arm64 and microVM guests): the CPU
 	 * flag tells a guest from bare metal. */
-	hv = facts_get(f, "platform.hypervisor");
-	if (hv->err)
-		return facts_set_err(f, "platform.virt", CPUINFO, hv->err);
-	return facts_set(f, "platform.virt", CPUINFO,
-			 streq(hv->value, "yes") ? "vm-other" : "none");
+	if (!hypervisor)
+		return NULL;
+	return streq(hypervisor, "yes") ? "vm-other" : "none";
+}
+
+int result_need_virt(struct result *r, const struct facts *f, const char **ret_name)
+{
+	static const char *const keys[] = { "platform.dmi.sys_vendor", "platform.dmi.product_name",
+					    "platform.hypervisor" };
+	const char *name;
+	const struct fact *hv;
+	int ret;
+
+	for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+		if (result_evidence_fact(r, facts_get(f, keys[i])) < 0)
+			return -ENOMEM;
+	name = virt_classify(value_of(f, keys[0]), value_of(f, keys[1]), value_of(f, keys[2]));
+	if (!name) {
+		ret = result_need(r, f, "platform.hypervisor", &hv);
+		if (ret <= 0)
+			return ret;
+		return result_set(r, STATUS_UNKNOWN, "no hypervisor flag recorded") ?: 0;
+	}
+	*ret_name = name;
+	return 1;
+}
+
+/* Records the DMI names and the CPU's hypervisor flag; result_need_virt judges them. */
+int probe_virt(const struct host *h, const struct config *cfg _unused_, struct facts *f)
+{
+	return probe_line(h, f, "platform.dmi.sys_vendor", DMI_VENDOR) ?:
+	       probe_line(h, f, "platform.dmi.product_name", DMI_PRODUCT) ?:
+	       probe_hypervisor_flag(h, f);
 }
 
 static int rule_virt(const struct check *c _unused_, const struct facts *f,
 		     const struct config *cfg _unused_, struct result *r)
 {
-	static const char *const shown[] = {"platform.dmi.sys_vendor", "platform.dmi.product_name",
-					    "platform.hypervisor"};
 	const char *vendor = value_of(f, "platform.dmi.sys_vendor");
 	const char *product = value_of(f, "platform.dmi.product_name");
 	_cleanup_free_ char *dmi = NULL;
-	const struct fact *virt;
+	const char *virt;
 	int ret;
 
-	for (size_t i = 0; i < ELEMENTSOF(shown); i++)
-		if (result_evidence_fact(r, facts_get(f, shown[i])) < 0)
-			return -ENOMEM;
-	ret = result_need(r, f, "platform.virt", &virt);
+	ret = result_need_virt(r, f, &virt);
 	if (ret <= 0)
 		return ret;
 	dmi = strdup_printf("%s%s%s", vendor ? vendor : "", vendor && product ? " " : "",
 			    product ? product : "");
 	if (!dmi || result_expected(r, "any (informational)") < 0)
 		return -ENOMEM;
-	if (streq(virt->value, "none"))
+	if (streq(virt, "none"))
 		return result_observed(r, "bare metal%s%s%s", *dmi ? " (" : "", dmi,
 				       *dmi ? ")" : "")
 			   ?: result_set(r, STATUS_PASS,
 					 "bare metal: no hypervisor in DMI or CPU flags");
-	return result_observed(r, "%s%s%s%s", virt->value, *dmi ? " (" : "", dmi, *dmi ? ")" : "")
-		   ?: result_set(r, STATUS_PASS, "a virtual machine or cloud instance (%s)",
-				 virt->value);
+	return result_observed(r, "%s%s%s%s", virt, *dmi ? " (" : "", dmi, *dmi ? ")" : "")
+		   ?: result_set(r, STATUS_PASS, "a virtual machine or cloud instance (%s)", virt);
 }
 
 const struct check checks_virt[] = {

@@ -24,6 +24,13 @@ for c in "${cases[@]}"; do
 	expect "$fixture --root: platform.virt" "$out" platform.virt pass "\"observed\": \"$virt\""
 done
 
+# --assume of a DMI fact is judged as if read: the platform is told by the rules, not the probe.
+"$CVMPREP" check --root "$FIXTURES/hw-nvidia-metal" --only "$ONLY" --assume platform.dmi.sys_vendor=QEMU \
+	--format json -o "$WORK/assume.json" 2>/dev/null
+expect "--assume sys_vendor=QEMU on bare metal: platform.virt qemu" "$WORK/assume.json" platform.virt pass \
+	'"observed": "qemu (QEMU SYS-420GP-TNR)"'
+expect "--assume sys_vendor=QEMU on bare metal: gpu.devices warns" "$WORK/assume.json" gpu.devices warn "(qemu)"
+
 # --sys alone: the PCI tree and DMI from there, cpuinfo from the running system.
 "$CVMPREP" check --sys "$FIXTURES/hw-nvidia-kvm/sys" --only "$ONLY" --format json -o "$WORK/sys.json" 2>/dev/null
 expect "--sys: gpu.devices read under it" "$WORK/sys.json" gpu.devices warn "10de:20b5@0000:00:05.0" "(qemu)"

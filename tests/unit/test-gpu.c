@@ -74,10 +74,13 @@ static enum status judge(const char *pci, int pci_err, const char *virt, int vir
 		facts_set_err(&f, "gpu.pci", "test", pci_err);
 	else
 		facts_set(&f, "gpu.pci", "test", pci);
+	/* the facts platform.virt is told from: "none" is bare metal, else a DMI vendor */
 	if (virt_err)
-		facts_set_err(&f, "platform.virt", "test", virt_err);
+		facts_set_err(&f, "platform.hypervisor", "test", virt_err);
 	else if (virt)
-		facts_set(&f, "platform.virt", "test", virt);
+		facts_set(&f, "platform.hypervisor", "test", "no");
+	if (virt && !streq(virt, "none"))
+		facts_set(&f, "platform.dmi.sys_vendor", "test", virt);
 	assert_int_equal(c->rule(c, &f, &cfg, &r), 0);
 	s = r.status;
 	snprintf(msg, size, "%s", r.message ? r.message : "");
@@ -97,8 +100,8 @@ static void test_rule(void **state)
 		const char *msg;
 	} cases[] = {
 	    {"10de:20b5@0000:01:00.0 1a03:2000@0000:02:00.0", 0, "none", 0, STATUS_PASS, "beta"},
-	    {"10de:20b5@0000:00:05.0", 0, "qemu", 0, STATUS_WARN, "bare metal only"},
-	    {"10de:20b5@0000:00:05.0", 0, "amazon", 0, STATUS_WARN, "(amazon)"},
+	    {"10de:20b5@0000:00:05.0", 0, "QEMU", 0, STATUS_WARN, "bare metal only"},
+	    {"10de:20b5@0000:00:05.0", 0, "Amazon EC2", 0, STATUS_WARN, "(amazon)"},
 	    {"1002:73bf@0000:03:00.0", 0, "none", 0, STATUS_WARN, "AMD"},
 	    {"1002:73bf@0000:03:00.0 10de:20b5@0000:01:00.0", 0, "none", 0, STATUS_WARN,
 	     "NVIDIA GPUs present as well"},

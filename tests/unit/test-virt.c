@@ -31,7 +31,11 @@ static void test_probe_fixtures(void **state)
 
 		assert_int_equal(host_open(&h, cases[i].root, NULL, NULL), 0);
 		assert_int_equal(probe_virt(&h, &cfg, &f), 0);
-		assert_string_equal(facts_get(&f, "platform.virt")->value, cases[i].virt);
+		assert_null(facts_get(&f, "platform.virt")); /* told by the rules, not recorded */
+		assert_string_equal(virt_classify(facts_get(&f, "platform.dmi.sys_vendor")->value,
+						  facts_get(&f, "platform.dmi.product_name")->value,
+						  facts_get(&f, "platform.hypervisor")->value),
+				    cases[i].virt);
 		assert_string_equal(facts_get(&f, "platform.hypervisor")->value,
 				    cases[i].hypervisor);
 		facts_free(&f);
@@ -48,7 +52,7 @@ static void test_probe_empty(void **state)
 	(void)state;
 	assert_int_equal(host_open(&h, "tests/fixtures/empty", NULL, NULL), 0);
 	assert_int_equal(probe_virt(&h, &cfg, &f), 0);
-	assert_int_equal(facts_get(&f, "platform.virt")->err, ENOENT);
+	assert_int_equal(facts_get(&f, "platform.hypervisor")->err, ENOENT);
 	facts_free(&f);
 	host_close(&h);
 }
@@ -74,19 +78,62 @@ static void test_rule(void **state)
 	(void)state;
 	facts_set(&f, "platform.dmi.sys_vendor", "test", "QEMU");
 	facts_set(&f, "platform.dmi.product_name", "test", "Standard PC (i440FX + PIIX, 1996)");
-	facts_set(&f, "platform.virt", "test", "qemu");
+	facts_set(&f, "platform.hypervisor", "test", "yes");
 	assert_int_equal(judge(&f, observed, sizeof(observed)), STATUS_PASS);
 	assert_string_equal(observed, "qemu (QEMU Standard PC (i440FX + PIIX, 1996))");
 
 	facts_set(&f, "platform.dmi.sys_vendor", "test", "Dell Inc.");
 	facts_set(&f, "platform.dmi.product_name", "test", "PowerEdge R750");
-	facts_set(&f, "platform.virt", "test", "none");
+	facts_set(&f, "platform.hypervisor", "test", "no");
 	assert_int_equal(judge(&f, observed, sizeof(observed)), STATUS_PASS);
 	assert_string_equal(observed, "bare metal (Dell Inc. PowerEdge R750)");
 
-	facts_set_err(&f, "platform.virt", "/proc/cpuinfo", EACCES);
+	/* the facts decide, as --assume sets them: QEMU over a bare-metal CPU flag */
+	facts_set(&f, "platform.dmi.sys_vendor", "--assume", "QEMU");
+	assert_int_equal(judge(&f, observed, sizeof(observed)), STATUS_PASS);
+	assert_string_equal(observed, "qemu (QEMU PowerEdge R750)");
+
+	facts_set(&f, "platform.dmi.sys_vendor", "test", "Dell Inc.");
+	facts_set_err(&f, "platform.hypervisor", "/proc/cpuinfo", EACCES);
 	assert_int_equal(judge(&f, observed, sizeof(observed)), STATUS_UNKNOWN);
 	facts_free(&f);
+
+	/* nothing recorded at all */
+	assert_int_equal(judge(&f, observed, sizeof(observed)), STATUS_UNKNOWN);
+}
+
+/* The classification alone: DMI first (systemd's table, prefixes), then the CPU flag. */
+static void test_classify(void **state)
+{
+	static const struct {
+		const char *vendor, *product, *hypervisor, *want;
+	} cases[] = {
+	    {"QEMU", "Standard PC (Q35 + ICH9, 2009)", "yes", "qemu"},
+	    {"QEMU", NULL, "no", "qemu"}, /* DMI wins over the flag */
+	    {"Red Hat", "KVM", NULL, "kvm"},
+	    {"Amazon EC2", "m5.metal", "no", "amazon"}, /* cloud bare metal counts as cloud */
+	    {"Google", "Google Compute Engine", "yes", "google"},
+	    {"Google", "Pixel", "no", "none"},
+	    {"Microsoft Corporation", "Virtual Machine", "yes", "microsoft"},
+	    {"Microsoft Corporation", "Surface", "no", "none"},
+	    {"Hetzner", "vServer", "yes", "hetzner"},
+	    {"Supermicro", "SYS-420GP-TNR", "no", "none"},
+	    {"Supermicro", "SYS-420GP-TNR", "yes", "vm-other"},
+	    {NULL, NULL, "yes", "vm-other"},
+	    {NULL, NULL, "no", "none"},
+	    {"Supermicro", NULL, NULL, NULL}, /* nothing tells */
+	    {NULL, NULL, NULL, NULL},
+	    {"", "", "", "none"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		const char *got = virt_classify(cases[i].vendor, cases[i].product, cases[i].hypervisor);
+
+		if (!streq_ptr(got, cases[i].want))
+			fail_msg("case %zu: got %s, want %s", i, got ? got : "NULL",
+				 cases[i].want ? cases[i].want : "NULL");
+	}
 }
 
 int main(void)
@@ -95,6 +142,7 @@ int main(void)
 	    cmocka_unit_test(test_probe_fixtures),
 	    cmocka_unit_test(test_probe_empty),
 	    cmocka_unit_test(test_rule),
+	    cmocka_unit_test(test_classify),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
