@@ -107,6 +107,10 @@ static int gpus_sysfs(const struct host *h, struct gpu_list *l)
 		    pci_attr(h, de->d_name, "vendor", &vendor) ?:
 		    pci_attr(h, de->d_name, "device", &device) ?:
 		    gpu_add(l, de->d_name, class, vendor, device);
+		/* A dangling entry (a device removed since the listing, as libudev's scan passes
+		 * over) is that device gone, not the bus: the others are still read. */
+		if (r == -ENOENT)
+			continue;
 		if (r < 0)
 			return r;
 	}

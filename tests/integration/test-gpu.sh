@@ -31,6 +31,14 @@ expect "--assume sys_vendor=QEMU on bare metal: platform.virt qemu" "$WORK/assum
 	'"observed": "qemu (QEMU SYS-420GP-TNR)"'
 expect "--assume sys_vendor=QEMU on bare metal: gpu.devices warns" "$WORK/assume.json" gpu.devices warn "(qemu)"
 
+# A dangling PCI entry (a device gone since the listing) is passed over, not taken for "no PCI
+# bus": the GPUs listed with it are still found.
+cp -a "$FIXTURES/hw-nvidia-metal" "$WORK/dangling"
+for slot in 0000:00:00.0 0000:ff:1f.7; do ln -s "../../../devices/pci0000:00/$slot" "$WORK/dangling/sys/bus/pci/devices/$slot"; done
+"$CVMPREP" check --root "$WORK/dangling" --only "$ONLY" --format json -o "$WORK/dangling.json" 2>/dev/null
+expect "dangling PCI entries: the NVIDIA GPU is still found" "$WORK/dangling.json" gpu.devices pass \
+	"10de:20b5@0000:01:00.0" "on bare metal"
+
 # --sys alone: the PCI tree and DMI from there, cpuinfo from the running system.
 "$CVMPREP" check --sys "$FIXTURES/hw-nvidia-kvm/sys" --only "$ONLY" --format json -o "$WORK/sys.json" 2>/dev/null
 expect "--sys: gpu.devices read under it" "$WORK/sys.json" gpu.devices warn "10de:20b5@0000:00:05.0" "(qemu)"
