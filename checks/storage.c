@@ -115,7 +115,16 @@ struct mount_find {
 	size_t best; /* length of the longest mount point holding path so far */
 	char *fstype;
 	char *source;
+	bool malformed; /* that mount's line names no filesystem type */
 };
+
+/* A filesystem type as the kernel names one ("ext4", "fuse.sshfs", "9p"): not "-", not empty. */
+static bool is_fstype(const char *s)
+{
+	return ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')) &&
+	       s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")] ==
+		       '\0';
+}
 
 static int find_mount(const struct mount_entry *m, void *userdata)
 {
@@ -132,6 +141,7 @@ static int find_mount(const struct mount_entry *m, void *userdata)
 	mf->fstype = strdup(m->fstype);
 	mf->source = strdup(m->source);
 	mf->best = n;
+	mf->malformed = !is_fstype(m->fstype);
 	return mf->fstype && mf->source ? 0 : -ENOMEM;
 }
 
@@ -157,11 +167,14 @@ static int probe_mount(const struct host *h, struct facts *f, const char *prefix
 		return set(f, prefix, "mount.fstype", HOST_MOUNTINFO, NULL, -r)
 			   ?: set(f, prefix, "mount.source", HOST_MOUNTINFO, NULL, -r);
 	r = mountinfo_parse(buf, len, find_mount, &mf);
-	if (r >= 0)
+	if (r >= 0 && mf.malformed)
+		r = set(f, prefix, "mount.fstype", HOST_MOUNTINFO, NULL, EBADMSG)
+			?: set(f, prefix, "mount.source", HOST_MOUNTINFO, NULL, EBADMSG);
+	else if (r >= 0)
 		r = set(f, prefix, "mount.fstype", HOST_MOUNTINFO, mf.fstype, 0)
 			?: set(f, prefix, "mount.source", HOST_MOUNTINFO, mf.source, 0);
 	free(mf.fstype);
-	if (r >= 0 && mf.source && startswith(mf.source, "/dev/"))
+	if (r >= 0 && !mf.malformed && mf.source && startswith(mf.source, "/dev/"))
 		*ret_dev = TAKE_PTR(mf.source);
 	free(mf.source);
 	return r < 0 ? r : 0;
@@ -298,7 +311,8 @@ static int probe_docker(const struct host *h, const struct config *cfg _unused_,
 }
 
 /* The filesystem's name: libblkid's (it tells ext2, ext3 and ext4 apart), else the mount's,
- * else statfs's. NULL when none was read. */
+ * else statfs's. NULL when none was read, or when the mount's line was malformed (EBADMSG):
+ * statfs may not be of the tree's filesystem, so the mount's word is not replaced by it. */
 static const struct fact *fs_type(const struct facts *f, const char *prefix)
 {
 	static const char *const order[] = {"blkid", "mount.fstype", "statfs"};
@@ -308,6 +322,8 @@ static const struct fact *fs_type(const struct facts *f, const char *prefix)
 
 		if (fa && !fa->err && fa->value)
 			return fa;
+		if (fa && fa->err == EBADMSG && streq(order[i], "mount.fstype"))
+			return NULL;
 	}
 	return NULL;
 }
@@ -333,6 +349,9 @@ static int need_fs_type(struct result *r, const struct facts *f, const char *pre
 	*ret_type = fs_type(f, prefix);
 	if (*ret_type)
 		return 1;
+	ret = key_of(key, sizeof(key), prefix, "mount.fstype");
+	if (ret == 0 && facts_get(f, key) && facts_get(f, key)->err == EBADMSG)
+		return result_need(r, f, key, ret_type);
 	return key_of(key, sizeof(key), prefix, "statfs") ?: result_need(r, f, key, ret_type);
 }
 
@@ -530,7 +549,8 @@ const struct check checks_storage[] = {
 		    "fs.dataroot; on xfs, ftype from XFS_IOC_FSGEOMETRY on the mounted "
 		    "filesystem, else from the XFS superblock on its device",
 	.rule_text = "xfs with ftype=0 fails; xfs with ftype=1 and any other filesystem "
-		     "pass; xfs whose ftype cannot be read is unknown",
+		     "pass; xfs whose ftype cannot be read, or a mountinfo line for the mount "
+		     "that names no filesystem type, is unknown",
 	.why = "Docker's overlay2 storage driver refuses a backing filesystem without d_type "
 	       "(xfs made with ftype=0, the default of old mkfs.xfs)",
 	.fix = "recreate the filesystem with mkfs.xfs -n ftype=1 (ftype cannot be changed "

@@ -146,6 +146,17 @@ for v in "v4-ftype0:-m crc=0 -n ftype=0:fail:xfs ftype=0" "v5-ftype1::pass:xfs f
 	rm -f "$tree/dev/vdb"
 done
 
+# A malformed mountinfo line for /var/lib/docker (its type field "-"): unknown, not "on -, which
+# records d_type", and not the auditing machine's statfs in its place.
+tree=$WORK/tree-malformed
+mkdir -p "$tree/var/lib/docker" "$tree/proc/self"
+printf '%s\n' "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw" \
+	"40 22 254:16 / /var/lib/docker rw,relatime - - /dev/vdb rw" >"$tree/proc/self/mountinfo"
+if run dtype-malformed --root "$tree" --only fs.docker-dtype; then
+	expect "docker-dtype on a malformed mountinfo line: unknown" "$WORK/dtype-malformed.json" \
+		fs.docker-dtype unknown "Bad message"
+fi
+
 # fs.capacity: /var/lib (holding both /var/lib/sysbox and /var/lib/docker) on a tmpfs whose
 # size is what the test says (tmpfs sizes are virtual: nothing is allocated).
 for c in "1G:fail:only 1.0 GiB free" "20G:warn:only 20.0 GiB free" "200G:pass:200.0 GiB free"; do

@@ -272,6 +272,12 @@ static void test_docker_dtype(void **state)
 	    {{PLACE("fs.docker", "xfs"), "fs.docker.xfs.ftype!25", NULL}, STATUS_UNKNOWN},
 	    {{PLACE("fs.docker", "xfs"), NULL}, STATUS_UNKNOWN},
 	    {{"fs.docker.path!13", NULL}, STATUS_UNKNOWN},
+	    /* the mount's line was malformed: statfs does not stand in for it; libblkid does */
+	    {{PLACE("fs.docker", "ext4"), "fs.docker.mount.fstype!74", NULL}, STATUS_UNKNOWN},
+	    {{PLACE("fs.docker", "ext4"), "fs.docker.mount.fstype!74", "fs.docker.blkid=ext4", NULL},
+	     STATUS_PASS},
+	    /* mountinfo unreadable (not malformed): statfs as before */
+	    {{PLACE("fs.docker", "ext4"), "fs.docker.mount.fstype!2", NULL}, STATUS_PASS},
 	};
 
 	(void)state;
