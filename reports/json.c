@@ -2,7 +2,6 @@
 /* The JSON report, schema cvmprep.report/v1 (reports/schema/). */
 #include <cJSON.h>
 
-#include "checks/checks.h"
 #include "core/cleanup.h"
 #include "core/util.h"
 #include "report.h"
@@ -13,46 +12,35 @@ static bool add_str(cJSON *o, const char *key, const char *s)
 	return s ? cJSON_AddStringToObject(o, key, s) != NULL : cJSON_AddNullToObject(o, key) != NULL;
 }
 
-/* Adds the value of fact key, or null when it was not read. */
-static bool add_fact(cJSON *o, const char *name, const struct facts *f, const char *key)
-{
-	const struct fact *fa = facts_get(f, key);
-
-	return add_str(o, name, fa && !fa->err ? fa->value : NULL);
-}
-
 static bool add_evidence(cJSON *arr, const char *source, const char *value, int err);
 
 /* What decided host or pod: host.mode (its source says why), then each piece of evidence. */
-static bool add_mode_evidence(cJSON *host, const struct facts *f)
+static bool add_mode_evidence(cJSON *host, const struct report_header *h)
 {
 	cJSON *arr = cJSON_AddArrayToObject(host, "mode_evidence");
 
 	if (!arr)
 		return false;
-	for (size_t i = 0; mode_evidence_keys[i]; i++) {
-		const struct fact *fa = facts_get(f, mode_evidence_keys[i]);
+	for (size_t i = 0; i < h->n_mode_evidence; i++) {
+		const struct fact *fa = h->mode_evidence[i];
 
-		if (fa && !add_evidence(arr, fa->source, fa->value, fa->err))
+		if (!add_evidence(arr, fa->source, fa->value, fa->err))
 			return false;
 	}
 	return true;
 }
 
-static bool add_host(cJSON *root, const struct report *rep)
+static bool add_host(cJSON *root, const struct report_header *h)
 {
 	cJSON *host = cJSON_AddObjectToObject(root, "host"), *os;
 
-	if (!host || !add_fact(host, "hostname", rep->facts, "host.hostname") ||
-	    !add_fact(host, "kernel", rep->facts, "kernel.release") ||
-	    !add_fact(host, "arch", rep->facts, "platform.arch"))
+	if (!host || !add_str(host, "hostname", h->hostname) || !add_str(host, "kernel", h->kernel) ||
+	    !add_str(host, "arch", h->arch))
 		return false;
 	os = cJSON_AddObjectToObject(host, "os");
-	return os && add_fact(os, "id", rep->facts, "os.id") &&
-	       add_fact(os, "version_id", rep->facts, "os.version_id") &&
-	       add_fact(os, "pretty_name", rep->facts, "os.pretty_name") &&
-	       add_str(host, "mode", rep->mode) && add_mode_evidence(host, rep->facts) &&
-	       add_str(host, "root", rep->root);
+	return os && add_str(os, "id", h->os_id) && add_str(os, "version_id", h->os_version_id) &&
+	       add_str(os, "pretty_name", h->os_pretty_name) && add_str(host, "mode", h->mode) &&
+	       add_mode_evidence(host, h) && add_str(host, "root", h->root);
 }
 
 static bool add_evidence(cJSON *arr, const char *source, const char *value, int err)
@@ -99,7 +87,7 @@ static bool add_body(cJSON *root, const struct report *rep)
 {
 	cJSON *profile, *summary, *checks;
 
-	if (!add_host(root, rep))
+	if (!add_host(root, &rep->header))
 		return false;
 	profile = cJSON_AddObjectToObject(root, "profile");
 	if (!profile || !add_str(profile, "name", rep->cfg->profile->name) ||

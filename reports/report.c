@@ -3,44 +3,48 @@
 
 #include <cJSON.h>
 
+#include "checks/checks.h"
 #include "core/util.h"
 
-static const char *const verdict_names[] = {
-	[VERDICT_COMPATIBLE] = "compatible",
-	[VERDICT_INCOMPATIBLE] = "incompatible",
-	[VERDICT_UNDECIDED] = "undecided",
-};
-_Static_assert(ELEMENTSOF(verdict_names) == _VERDICT_MAX, "verdict_names");
-
-/* design.md, exit codes. */
-static const int verdict_codes[] = {
-	[VERDICT_COMPATIBLE] = 0,
-	[VERDICT_INCOMPATIBLE] = 1,
-	[VERDICT_UNDECIDED] = 3,
-};
-_Static_assert(ELEMENTSOF(verdict_codes) == _VERDICT_MAX, "verdict_codes");
-
-const char *verdict_to_string(enum verdict v)
+static const char *fact_value(const struct facts *f, const char *key)
 {
-	return verdict_names[v];
+	const struct fact *fa = f ? facts_get(f, key) : NULL;
+
+	return fa && !fa->err ? fa->value : NULL;
 }
 
-int verdict_exit_code(enum verdict v)
+static void header_fill(const struct report *rep, struct report_header *ret)
 {
-	return verdict_codes[v];
+	const struct fact *mode = rep->facts ? facts_get(rep->facts, "host.mode") : NULL;
+	struct report_header h = {
+		.hostname = fact_value(rep->facts, "host.hostname"),
+		.os_id = fact_value(rep->facts, "os.id"),
+		.os_version_id = fact_value(rep->facts, "os.version_id"),
+		.os_pretty_name = fact_value(rep->facts, "os.pretty_name"),
+		.kernel = fact_value(rep->facts, "kernel.release"),
+		.arch = fact_value(rep->facts, "platform.arch"),
+		.mode = rep->mode,
+		.mode_source = mode ? mode->source : NULL,
+		.root = rep->root,
+	};
+
+	for (size_t i = 0; rep->facts && mode_evidence_keys[i]; i++) {
+		const struct fact *fa = facts_get(rep->facts, mode_evidence_keys[i]);
+
+		if (fa && h.n_mode_evidence < ELEMENTSOF(h.mode_evidence))
+			h.mode_evidence[h.n_mode_evidence++] = fa;
+	}
+	*ret = h;
 }
 
 void report_tally(struct report *rep)
 {
-	memset(rep->summary, 0, sizeof(rep->summary));
-	for (size_t i = 0; i < rep->n_results; i++)
-		rep->summary[rep->results[i].status]++;
-	if (rep->summary[STATUS_FAIL] || (rep->cfg->strict && rep->summary[STATUS_WARN]))
-		rep->verdict = VERDICT_INCOMPATIBLE;
-	else if (rep->summary[STATUS_UNKNOWN])
-		rep->verdict = VERDICT_UNDECIDED;
-	else
-		rep->verdict = VERDICT_COMPATIBLE;
+	struct tally t;
+
+	verdict_tally(rep->results, rep->n_results, rep->cfg->strict, &t);
+	memcpy(rep->summary, t.summary, sizeof(rep->summary));
+	rep->verdict = t.verdict;
+	header_fill(rep, &rep->header);
 }
 
 const struct report_format report_formats[] = {

@@ -7,35 +7,45 @@
 #include <time.h>
 
 #include "checks/check.h"
+#include "checks/verdict.h"
 
 #define CVMPREP_VERSION "0.1.0"
 #define REPORT_SCHEMA "cvmprep.report/v1"
 #define FACTS_SCHEMA "cvmprep.facts/v1"
 
-enum verdict {
-	VERDICT_COMPATIBLE,   /* exit 0 */
-	VERDICT_INCOMPATIBLE, /* exit 1 */
-	VERDICT_UNDECIDED,    /* exit 3 */
-	_VERDICT_MAX,
+/* The report's header, filled once from the facts by report_tally: what the writers say about
+ * the host, so that none of them looks fact keys up. NULL where a fact was not read. */
+struct report_header {
+	const char *hostname;
+	const char *os_id, *os_version_id, *os_pretty_name;
+	const char *kernel;
+	const char *arch;
+	const char *mode;	 /* "host" or "pod", as the run resolved it */
+	const char *mode_source; /* why: the source of host.mode, NULL when not recorded */
+	const char *root;
+	/* host.mode, then each piece of evidence for it (mode_evidence_keys) that was recorded */
+	const struct fact *mode_evidence[8];
+	size_t n_mode_evidence;
 };
 
 struct report {
+	/* Given by the caller. */
 	const struct config *cfg;
-	const struct facts *facts; /* for the host header */
+	const struct facts *facts;
 	const char *root;
 	const char *mode;
 	const struct result *results;
 	size_t n_results;
+	time_t generated_at;
+	/* Filled by report_tally. */
 	unsigned summary[_STATUS_MAX];
 	enum verdict verdict;
-	time_t generated_at;
+	struct report_header header;
 };
 
-/* Counts the statuses and decides the verdict: a fail (or, with --strict, a warn) is
- * incompatible; otherwise an unknown is undecided; otherwise compatible. */
+/* Counts the statuses and decides the verdict (verdict_tally), and fills the header from the
+ * facts (which may be NULL). */
 void report_tally(struct report *rep);
-const char *verdict_to_string(enum verdict v);
-int verdict_exit_code(enum verdict v);
 
 /* A writer renders the report into a new buffer (*ret, *ret_len; caller frees). color asks for
  * terminal colours where the format has them. Returns 0 or -ENOMEM. */

@@ -23,24 +23,17 @@ _Static_assert(ELEMENTSOF(verdict_colors) == _VERDICT_MAX, "verdict_colors");
 /* Wider observed values are cut in the table; the JSON has them whole. */
 #define OBSERVED_WIDTH_MAX 32
 
-static const char *fact_or(const struct facts *f, const char *key, const char *fallback)
-{
-	const struct fact *fa = facts_get(f, key);
-
-	return fa && !fa->err && fa->value ? fa->value : fallback;
-}
-
 static void write_header(FILE *out, const struct report *rep)
 {
-	const struct fact *mode = facts_get(rep->facts, "host.mode");
+	const struct report_header *h = &rep->header;
+	const char *os = h->os_pretty_name ? h->os_pretty_name : h->os_id;
 
 	fprintf(out, "cvmprep %s: node %s, %s, kernel %s, %s, mode %s (%s), profile %s%s%s, root %s\n\n",
-		CVMPREP_VERSION, fact_or(rep->facts, "host.hostname", "?"),
-		fact_or(rep->facts, "os.pretty_name", fact_or(rep->facts, "os.id", "unknown OS")),
-		fact_or(rep->facts, "kernel.release", "?"), fact_or(rep->facts, "platform.arch", "?"),
-		rep->mode, mode && mode->source ? mode->source : "not recorded",
-		rep->cfg->profile->name, rep->cfg->caching ? " +caching" : "",
-		rep->cfg->shiftfs_autoload ? " +shiftfs-autoload" : "", rep->root);
+		CVMPREP_VERSION, h->hostname ? h->hostname : "?", os ? os : "unknown OS",
+		h->kernel ? h->kernel : "?", h->arch ? h->arch : "?", h->mode,
+		h->mode_source ? h->mode_source : "not recorded", rep->cfg->profile->name,
+		rep->cfg->caching ? " +caching" : "", rep->cfg->shiftfs_autoload ? " +shiftfs-autoload" : "",
+		h->root);
 }
 
 static void write_row(FILE *out, const struct result *r, int id_w, int obs_w, bool color)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Check selection (--skip/--only globs), the registry, and the verdict / exit code table. */
+/* Check selection (--skip/--only globs) and the registry. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,6 @@
 
 #include "checks/runner.h"
 #include "core/util.h"
-#include "reports/report.h"
 
 static enum selection sel_of(const enum selection *sel, const char *id)
 {
@@ -85,41 +84,12 @@ static void test_select(void **state)
 	assert_string_equal(bad, "nothing.*");
 }
 
-static void tally_is(const enum status *statuses, size_t n, bool strict, enum verdict want)
-{
-	struct result results[8] = { { 0 } };
-	struct config cfg = { .strict = strict };
-	struct report rep = { .cfg = &cfg, .results = results, .n_results = n };
-
-	for (size_t i = 0; i < n; i++)
-		results[i].status = statuses[i];
-	report_tally(&rep);
-	assert_int_equal(rep.verdict, want);
-}
-
-static void test_verdict(void **state)
-{
-	(void)state;
-	tally_is((enum status[]){ STATUS_PASS, STATUS_SKIP }, 2, false, VERDICT_COMPATIBLE);
-	tally_is((enum status[]){ STATUS_PASS, STATUS_WARN }, 2, false, VERDICT_COMPATIBLE);
-	tally_is((enum status[]){ STATUS_PASS, STATUS_WARN }, 2, true, VERDICT_INCOMPATIBLE);
-	tally_is((enum status[]){ STATUS_FAIL, STATUS_UNKNOWN }, 2, false, VERDICT_INCOMPATIBLE);
-	tally_is((enum status[]){ STATUS_UNKNOWN, STATUS_WARN }, 2, false, VERDICT_UNDECIDED);
-	tally_is((enum status[]){ STATUS_UNKNOWN, STATUS_WARN }, 2, true, VERDICT_INCOMPATIBLE);
-	tally_is(NULL, 0, false, VERDICT_COMPATIBLE);
-	/* design.md: 0 compatible, 1 incompatible, 3 undecided */
-	assert_int_equal(verdict_exit_code(VERDICT_COMPATIBLE), 0);
-	assert_int_equal(verdict_exit_code(VERDICT_INCOMPATIBLE), 1);
-	assert_int_equal(verdict_exit_code(VERDICT_UNDECIDED), 3);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_catalogue),
 		cmocka_unit_test(test_select),
-		cmocka_unit_test(test_verdict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
