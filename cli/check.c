@@ -40,7 +40,7 @@ static const char *const check_help =
 	"  -h, --help             show this help\n"
 	"\n"
 	"exit status: 0 compatible, 1 incompatible (a fail; a warn with --strict), 2 usage\n"
-	"error, 3 undecided (some evidence could not be read)\n";
+	"error, 3 undecided (some evidence could not be read), 70 internal error\n";
 
 struct check_args {
 	struct cli_host_opts host;

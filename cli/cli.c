@@ -52,7 +52,7 @@ int cli_exit_code(int r)
 {
 	if (r >= 0)
 		return r;
-	return EXIT_USAGE;
+	return r == -EINVAL ? EXIT_USAGE : EXIT_INTERNAL;
 }
 
 int cli_getopt_error(int c, char **argv)

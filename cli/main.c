@@ -15,7 +15,8 @@ static void main_help(FILE *out)
 	for (size_t i = 0; i < n_cli_commands; i++)
 		fprintf(out, "  %-9s %s\n", cli_commands[i]->name, cli_commands[i]->help);
 	fputs("\n'cvmprep COMMAND --help' describes a command's options.\n"
-	      "exit status: 0 compatible, 1 incompatible, 2 usage error, 3 undecided\n",
+	      "exit status: 0 compatible, 1 incompatible, 2 usage error, 3 undecided, 70 internal\n"
+	      "error (out of memory)\n",
 	      out);
 }
 

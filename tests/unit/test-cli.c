@@ -94,6 +94,22 @@ static void test_table(void **state)
 	assert_null(cli_command_find("frobnicate"));
 }
 
+/* design.md, "Exit codes": out of memory is an internal error, never a usage error. */
+static void test_exit_code(void **state)
+{
+	(void)state;
+	assert_int_equal(cli_exit_code(0), 0);
+	assert_int_equal(cli_exit_code(3), 3);
+	assert_int_equal(cli_exit_code(-EINVAL), EXIT_USAGE);
+	assert_int_equal(cli_exit_code(-ENOMEM), EXIT_INTERNAL);
+	assert_int_equal(EXIT_INTERNAL, 70);
+	/* An errno no helper returns is a bug. */
+	assert_int_equal(cli_exit_code(-EIO), EXIT_INTERNAL);
+	assert_int_equal(cli_exit_code(cli_fail(-ENOENT, "cannot read '%s'", "x")), EXIT_USAGE);
+	assert_int_equal(cli_exit_code(cli_fail(-ENOMEM, "cannot read '%s'", "x")), EXIT_INTERNAL);
+	assert_int_equal(cli_exit_code(cli_oom()), EXIT_INTERNAL);
+}
+
 static void test_needs_root(void **state)
 {
 	char *args[] = { (char *)"needs-root", NULL };
@@ -220,6 +236,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_exit_code),
 		cmocka_unit_test(test_needs_root),
 		cmocka_unit_test(test_takes_lock),
 		cmocka_unit_test(test_host_options),

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The command line itself: exit codes that are not verdicts, and how options are refused.
+. "$(dirname "$0")/lib.sh"
+
+# Out of memory is an internal error (exit 70), never a usage error. Made real with an address
+# space limit: the smallest in which cvmprep starts, plus 8 MiB; reading --facts /dev/zero then
+# runs out of memory before its 16 MiB bound.
+if ! command -v prlimit >/dev/null; then
+	skip "out of memory: exit 70" "no prlimit"
+elif ldd "$CVMPREP" | grep -q 'libasan\|libtsan'; then
+	skip "out of memory: exit 70" "a sanitizer reserves the address space"
+else
+	base=
+	for mib in $(seq 4 2 128); do
+		if prlimit --as=$((mib << 20)) "$CVMPREP" --version >/dev/null 2>&1; then
+			base=$mib
+			break
+		fi
+	done
+	if [ -z "$base" ]; then
+		fail "out of memory: exit 70" "cvmprep does not start in 128 MiB"
+	else
+		limit=$(((base + 8) << 20))
+		expect_exit "out of memory: the limit leaves room to judge" 1 prlimit --as=$limit \
+			"$CVMPREP" check --root "$FIXTURES/ubuntu-22.04-oldkernel" --only kernel.version
+		expect_exit "out of memory: exit 70" 70 prlimit --as=$limit "$CVMPREP" check --facts /dev/zero
+		grep -qx 'cvmprep check: out of memory' "$WORK/err" && pass "out of memory: says so" ||
+			fail "out of memory: says so" "$(cat "$WORK/err")"
+	fi
+fi
+expect_exit "--facts over its bound is a usage error" 2 "$CVMPREP" check --facts /dev/zero
+grep -q "cannot read '/dev/zero': File too large" "$WORK/err" && pass "--facts over its bound: says so" ||
+	fail "--facts over its bound: says so" "$(cat "$WORK/err")"
+exit 0
