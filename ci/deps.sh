@@ -12,6 +12,7 @@ packages=(
 	e2fsprogs xfsprogs btrfs-progs                                 # mkfs for storage tests
 	strace                                                         # --no-probe starts no child
 	dpkg                                                           # dpkg-deb, dpkg --root (runtime tests)
+	debootstrap apt-utils gnupg zstd iproute2                      # provisioning test bed: base root, apt-ftparchive, repo key
 )
 
 missing=()
