@@ -9,24 +9,16 @@
 #include <sys/stat.h>
 
 #include "checks.h"
+#include "core/apt.h"
 #include "core/cleanup.h"
 #include "core/dpkg.h"
+#include "core/path.h"
 #include "core/util.h"
 #include "runtime.h"
 
-#define DPKG_ADMINDIR "/var/lib/dpkg"
-#define DPKG_STATUS DPKG_ADMINDIR "/status"
-/* A desktop's status file is a few MiB; no node comes near this. */
-#define DPKG_STATUS_MAX (64u * 1024 * 1024)
-
-#define APT_PREFERENCES "/etc/apt/preferences"
-#define APT_PREFERENCES_D "/etc/apt/preferences.d"
-#define APT_PREFERENCES_MAX (256 * 1024)
-#define APT_PREFERENCES_FILES_MAX 256
-
 #define DAEMON_JSON "/etc/docker/daemon.json"
 #define DAEMON_JSON_MAX (1024 * 1024)
-#define DAEMON_JSON_VALID "valid JSON object"
+#define JSON_FACT_VALID "valid JSON object"
 
 #define SYSMGR_SOCK "/run/sysbox/sysmgr.sock"
 #define SUBUID "/etc/subuid"
@@ -39,11 +31,8 @@ static const char *const dpkg_packages[] = { CONTAINERD, "sysbox-ce", "sysbox-ee
 /* The Sysbox packages (sysbox-pkgr deb/): Community and Enterprise editions. */
 static const char *const sysbox_packages[] = { "sysbox-ce", "sysbox-ee" };
 
-/* The directories a systemd service's PATH holds (systemd.exec(5)): sysbox-mgr runs as one. */
-static const char *const bin_dirs[] = {
-	"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin",
-};
-#define BIN_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+/* sysbox-mgr and dockerd run as systemd services. */
+#define BIN_PATH PATH_SYSTEMD
 
 /* The key of a dpkg fact of a package, in buf. */
 static const char *dpkg_key(char *buf, size_t size, const char *pkg, const char *field)
@@ -52,152 +41,66 @@ static const char *dpkg_key(char *buf, size_t size, const char *pkg, const char 
 	return buf;
 }
 
-struct dpkg_pick {
-	bool found[ELEMENTSOF(dpkg_packages)];
-	struct dpkg_status st[ELEMENTSOF(dpkg_packages)];
-	char *status[ELEMENTSOF(dpkg_packages)];
-	char *version[ELEMENTSOF(dpkg_packages)];
-};
-
-static bool dpkg_present(enum dpkg_state s)
-{
-	return s != DPKG_STATE_NOT_INSTALLED && s != DPKG_STATE_CONFIG_FILES;
-}
-
-/* Keeps each package's paragraph: the first one of an installed architecture, else the first
- * (a removed or purged package can leave a paragraph, with its selection, behind). */
-static int dpkg_pick_cb(const struct dpkg_pkg *p, void *userdata)
-{
-	struct dpkg_pick *pick = userdata;
-
-	for (size_t i = 0; i < ELEMENTSOF(dpkg_packages); i++) {
-		if (!streq(p->package, dpkg_packages[i]))
-			continue;
-		if (pick->found[i] &&
-		    (dpkg_present(pick->st[i].state) || !dpkg_present(p->st.state)))
-			return 0;
-		free(pick->status[i]);
-		free(pick->version[i]);
-		pick->status[i] = strdup(p->status);
-		pick->version[i] = p->version ? strdup(p->version) : NULL;
-		if (!pick->status[i] || (p->version && !pick->version[i]))
-			return -ENOMEM;
-		pick->found[i] = true;
-		pick->st[i] = p->st;
-	}
-	return 0;
-}
-
 /*
  * dpkg.database: the number of paragraphs in the status file; null when there is no
  * /var/lib/dpkg (not a dpkg system); the errno when it cannot be read or is corrupt (EBADMSG,
  * with the line in the source). Then dpkg.<pkg>.status and .version for dpkg_packages (null:
- * no paragraph).
+ * no paragraph), and dpkg.updates: the journal files an interrupted dpkg run left (null: none).
  */
 static int probe_dpkg(const struct host *h, const struct config *cfg _unused_, struct facts *f)
 {
-	_cleanup_free_ char *buf = NULL;
-	_cleanup_close_ int dir = -1;
-	struct dpkg_pick pick = { 0 };
-	unsigned line = 0;
+	struct dpkg_db db;
+	unsigned updates;
 	char key[128];
-	size_t len;
-	int r, n;
+	int r;
 
-	dir = host_openat(h, DPKG_ADMINDIR, O_PATH | O_DIRECTORY);
-	if (dir == -ENOENT || dir == -ENOTDIR)
-		return facts_set(f, "dpkg.database", DPKG_ADMINDIR, NULL);
-	if (dir < 0)
-		return facts_set_err(f, "dpkg.database", DPKG_ADMINDIR, -dir);
-	r = host_read(h, DPKG_STATUS, DPKG_STATUS_MAX, &buf, &len);
+	r = dpkg_db_read(h, &db);
+	if (r == 0) {
+		r = facts_set(f, "dpkg.database", DPKG_ADMINDIR, NULL);
+		goto out;
+	}
 	if (r == -ENOMEM)
-		return r;
-	if (r < 0)
-		return facts_set_err(f, "dpkg.database", DPKG_STATUS, -r);
-	n = dpkg_status_read(buf, len, dpkg_pick_cb, &pick, &line);
-	if (n == -EBADMSG) {
-		_cleanup_free_ char *where = strdup_printf("%s:%u", DPKG_STATUS, line);
+		goto out;
+	if (r == -EBADMSG) {
+		_cleanup_free_ char *where = strdup_printf("%s:%u", DPKG_STATUS, db.line);
 
 		r = where ? facts_set_err(f, "dpkg.database", where, EBADMSG) : -ENOMEM;
 		goto out;
 	}
-	if (n < 0) {
-		r = n;
+	if (r < 0) {
+		r = facts_set_err(f, "dpkg.database", db.failed, -r);
 		goto out;
 	}
-	snprintf(key, sizeof(key), "%d packages", n);
+	snprintf(key, sizeof(key), "%d packages", db.n_packages);
 	r = facts_set(f, "dpkg.database", DPKG_STATUS, key);
 	for (size_t i = 0; r >= 0 && i < ELEMENTSOF(dpkg_packages); i++) {
+		struct dpkg_package pkg;
 		char vkey[128];
 
+		r = dpkg_db_find(&db, dpkg_packages[i], &pkg);
+		if (r < 0)
+			break;
 		r = facts_set(f, dpkg_key(key, sizeof(key), dpkg_packages[i], "status"),
-			      DPKG_STATUS, pick.status[i]);
+			      DPKG_STATUS, pkg.status);
 		if (r >= 0)
 			r = facts_set(f, dpkg_key(vkey, sizeof(vkey), dpkg_packages[i], "version"),
-				      DPKG_STATUS, pick.version[i]);
+				      DPKG_STATUS, pkg.version);
+		dpkg_package_free(&pkg);
 	}
+	if (r < 0)
+		goto out;
+	r = dpkg_updates_pending(h, &updates);
+	if (r == -ENOMEM)
+		goto out;
+	if (r < 0) {
+		r = facts_set_err(f, "dpkg.updates", DPKG_UPDATES, -r);
+		goto out;
+	}
+	snprintf(key, sizeof(key), "%u journal file%s", updates, updates == 1 ? "" : "s");
+	r = facts_set(f, "dpkg.updates", DPKG_UPDATES, updates ? key : NULL);
 out:
-	for (size_t i = 0; i < ELEMENTSOF(dpkg_packages); i++) {
-		free(pick.status[i]);
-		free(pick.version[i]);
-	}
+	dpkg_db_free(&db);
 	return r < 0 ? r : 0;
-}
-
-/* apt_preferences(5): files in preferences.d are read when their names have no extension or
- * ".pref" and only letters, digits, '_', '-' and '.'; apt ignores the others. */
-static bool apt_pref_name(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-
-	if (name[0] == '.' || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					   "0123456789_-.") != strlen(name))
-		return false;
-	return !dot || streq(dot, ".pref");
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The preference files apt reads, in its order: /etc/apt/preferences, then preferences.d
- * sorted. Returns the count (at most APT_PREFERENCES_FILES_MAX) and *ret (caller frees each
- * and the array), or -errno when preferences.d exists but cannot be listed. */
-static int apt_pref_files(const struct host *h, char ***ret)
-{
-	_cleanup_(closedirp) DIR *d = NULL;
-	char **v = calloc(APT_PREFERENCES_FILES_MAX + 1, sizeof(*v));
-	struct dirent *de;
-	int fd, n = 0;
-
-	if (!v)
-		return -ENOMEM;
-	*ret = v;
-	v[n] = strdup(APT_PREFERENCES);
-	if (!v[n++])
-		return -ENOMEM;
-	fd = host_opendir(h, APT_PREFERENCES_D, &d);
-	if (fd == -ENOENT || fd == -ENOTDIR)
-		return n;
-	if (fd < 0)
-		return fd;
-	while (n < APT_PREFERENCES_FILES_MAX) {
-		errno = 0;
-		de = readdir(d);
-		if (!de) {
-			if (errno)
-				return -errno;
-			break;
-		}
-		if (!apt_pref_name(de->d_name))
-			continue;
-		v[n] = strdup_printf("%s/%s", APT_PREFERENCES_D, de->d_name);
-		if (!v[n++])
-			return -ENOMEM;
-	}
-	qsort(v + 1, (size_t)n - 1, sizeof(*v), cmp_str);
-	return n;
 }
 
 /*
@@ -209,59 +112,27 @@ static int probe_apt_pin(const struct host *h, const struct config *cfg _unused_
 			 struct facts *f)
 {
 	static const char *key = "apt.pin." CONTAINERD;
-	_cleanup_(strv_freep) char **files = NULL;
-	struct apt_pin best = { 0 };
-	const char *best_file = NULL;
+	struct apt_pin_lookup l;
 	char prio[32];
-	int n, r = 0;
+	int r;
 
-	n = apt_pref_files(h, &files);
-	if (n == -ENOMEM)
-		return n;
-	if (n < 0)
-		return facts_set_err(f, key, APT_PREFERENCES_D, -n);
-	for (int i = 0; i < n; i++) {
-		_cleanup_free_ char *buf = NULL;
-		struct apt_pin pin;
-		unsigned line = 0;
-		size_t len;
-
-		r = host_read(h, files[i], APT_PREFERENCES_MAX, &buf, &len);
-		if (r == -ENOENT || r == -EISDIR)
-			continue;
-		if (r == -ENOMEM)
-			goto out;
-		if (r >= 0)
-			r = apt_pin_find(buf, len, CONTAINERD, &pin, &line);
-		if (r == -ENOMEM)
-			goto out;
-		if (r < 0) {
-			_cleanup_free_ char *where = line ? strdup_printf("%s:%u", files[i], line)
-							  : strdup(files[i]);
-
-			r = where ? facts_set_err(f, key, where, -r) : -ENOMEM;
-			goto out;
-		}
-		if (r == 0)
-			continue;
-		if (best.version && pin.priority <= best.priority) {
-			free(pin.version);
-			continue;
-		}
-		free(best.version);
-		best = pin;
-		best_file = files[i];
+	r = apt_pin_strongest(h, CONTAINERD, &l);
+	if (r == -ENOMEM)
+		goto out;
+	if (r < 0) {
+		r = facts_set_err(f, key, l.source, -r);
+		goto out;
 	}
-	if (!best.version) {
+	if (r == 0) {
 		r = facts_set(f, key, APT_PREFERENCES_D, NULL);
 		goto out;
 	}
-	snprintf(prio, sizeof(prio), "%ld", best.priority);
-	r = facts_set(f, key, best_file, best.version);
+	snprintf(prio, sizeof(prio), "%ld", l.pin.priority);
+	r = facts_set(f, key, l.source, l.pin.version);
 	if (r >= 0)
-		r = facts_set(f, "apt.pin." CONTAINERD ".priority", best_file, prio);
+		r = facts_set(f, "apt.pin." CONTAINERD ".priority", l.source, prio);
 out:
-	free(best.version);
+	apt_pin_lookup_free(&l);
 	return r < 0 ? r : 0;
 }
 
@@ -278,38 +149,11 @@ static void list_add(char *buf, size_t size, const char *word)
 	snprintf(buf + n, size - n, "%s%s", n ? " " : "", word);
 }
 
-/*
- * Looks for an executable regular file called name in bin_dirs, following symlinks inside the
- * root (iptables is one, through /etc/alternatives). Returns 1 and *ret_path, 0 when there is
- * none, or -errno of the first directory that could not be searched (when none had it).
- */
-static int find_program(const struct host *h, const char *name, char **ret_path)
-{
-	int err = 0;
-
-	for (size_t i = 0; i < ELEMENTSOF(bin_dirs); i++) {
-		_cleanup_free_ char *path = strdup_printf("%s/%s", bin_dirs[i], name);
-		struct stat st;
-		int r;
-
-		if (!path)
-			return -ENOMEM;
-		r = host_stat(h, path, 0, &st);
-		if (r < 0 && !is_absent(r) && !err)
-			err = r;
-		if (r == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111)) {
-			*ret_path = TAKE_PTR(path);
-			return 1;
-		}
-	}
-	return err;
-}
-
 /* Records key: the path of program name, null when not found, or the errno. */
 static int probe_program(const struct host *h, struct facts *f, const char *key, const char *name)
 {
 	_cleanup_free_ char *path = NULL;
-	int r = find_program(h, name, &path);
+	int r = path_find_program(h, BIN_PATH, name, &path);
 
 	if (r == -ENOMEM)
 		return r;
@@ -346,7 +190,7 @@ static unsigned line_of(const char *buf, size_t off)
 }
 
 /*
- * docker.daemon-json: DAEMON_JSON_VALID, or "invalid JSON: ..." saying where; null when there
+ * docker.daemon-json: JSON_FACT_VALID, or "invalid JSON: ..." saying where; null when there
  * is no daemon.json; the errno when it cannot be read. When valid, also
  * docker.runtime.sysbox-runc: runtimes["sysbox-runc"].path, null when not registered.
  */
@@ -382,7 +226,7 @@ static int probe_daemon_json(const struct host *h, struct facts *f)
 			return -ENOMEM;
 		return facts_set(f, "docker.daemon-json", DAEMON_JSON, why);
 	}
-	r = facts_set(f, "docker.daemon-json", DAEMON_JSON, DAEMON_JSON_VALID);
+	r = facts_set(f, "docker.daemon-json", DAEMON_JSON, JSON_FACT_VALID);
 	if (r < 0)
 		return r;
 	path = cJSON_GetObjectItemCaseSensitive(
@@ -462,19 +306,15 @@ static const struct {
 	{ "iptables", "iptables" },
 };
 
-/* tools.bindirs: which of bin_dirs exist (null: none); tools.<name>: as probe_program. */
+/* tools.bindirs: which directories of BIN_PATH exist (null: none); tools.<name>: as probe_program. */
 static int probe_tools(const struct host *h, const struct config *cfg _unused_, struct facts *f)
 {
-	char dirs[sizeof(BIN_PATH) + ELEMENTSOF(bin_dirs)] = "";
+	_cleanup_free_ char *dirs = NULL;
 	int r;
 
-	for (size_t i = 0; i < ELEMENTSOF(bin_dirs); i++) {
-		struct stat st;
-
-		if (host_stat(h, bin_dirs[i], 0, &st) == 0 && S_ISDIR(st.st_mode))
-			list_add(dirs, sizeof(dirs), bin_dirs[i]);
-	}
-	r = facts_set(f, "tools.bindirs", BIN_PATH, *dirs ? dirs : NULL);
+	r = path_dirs_present(h, BIN_PATH, &dirs);
+	if (r >= 0)
+		r = facts_set(f, "tools.bindirs", BIN_PATH, dirs);
 	for (size_t i = 0; r >= 0 && i < ELEMENTSOF(tools); i++) {
 		_cleanup_free_ char *key = strdup_printf("tools.%s", tools[i].name);
 
@@ -581,7 +421,7 @@ static int rule_dpkg_pkg(struct result *r, const struct facts *f, const char *pk
 	if (dpkg_status_parse(status->value, ret_st) < 0)
 		return result_set(r, STATUS_UNKNOWN, "unexpected dpkg status of %s: '%s'", pkg,
 				  status->value) ?: PKG_UNKNOWN;
-	if (!dpkg_present(ret_st->state))
+	if (!dpkg_status_present(ret_st))
 		return 0;
 	*ret_status = status;
 	*ret_version = version && !version->err && version->value ? version : NULL;
@@ -599,6 +439,33 @@ static int rule_broken(struct result *r, const char *pkg, const char *status)
 			  "%s is left mid-operation by an interrupted dpkg run (status '%s'): its "
 			  "files may be incomplete and apt refuses further installs until dpkg is "
 			  "repaired", pkg, status);
+}
+
+/*
+ * Whether dpkg.updates says that a dpkg run was interrupted (or is running now): returns 1 and
+ * adds it as evidence, 0 when it does not (or could not be read: evidence too), -ENOMEM.
+ */
+static int dpkg_interrupted(struct result *r, const struct facts *f)
+{
+	const struct fact *u = facts_get(f, "dpkg.updates");
+
+	if (!u || (!u->err && !u->value))
+		return 0;
+	if (result_evidence_fact(r, u) < 0)
+		return -ENOMEM;
+	return u->value ? 1 : 0;
+}
+
+/* The FAIL for a dpkg run left unfinished: apt refuses to work until it is completed. */
+static int rule_interrupted(struct result *r, const struct facts *f, const char *pkg)
+{
+	if (result_remediation(r, "dpkg --configure -a && apt-get -f install -y, then cvmprep "
+				  "provision (or reinstall %s)", pkg) < 0)
+		return -ENOMEM;
+	return result_set(r, STATUS_FAIL,
+			  "dpkg was interrupted (%s in %s) or is running now: apt refuses to "
+			  "install anything until dpkg --configure -a finishes the run",
+			  facts_get(f, "dpkg.updates")->value, DPKG_UPDATES);
 }
 
 /* Whether a version pin's pattern names version: the same Debian version, or a glob that
@@ -639,6 +506,9 @@ static int rule_containerd(const struct check *c _unused_, const struct facts *f
 		return -ENOMEM;
 	if (dpkg_status_broken(&st))
 		return rule_broken(r, CONTAINERD, status->value);
+	ret = dpkg_interrupted(r, f);
+	if (ret != 0)
+		return ret < 0 ? ret : rule_interrupted(r, f, CONTAINERD);
 	if (!version || dpkg_version_compare(version->value, CONTAINERD_PIN_DEFAULT, &cmp) < 0)
 		return result_set(r, STATUS_UNKNOWN,
 				  "cannot parse the installed version of %s: '%s'", CONTAINERD,
@@ -754,7 +624,7 @@ static int rule_docker(const struct check *c _unused_, const struct facts *f,
 		return ret;
 	if (result_evidence_fact(r, json) < 0)
 		return -ENOMEM;
-	if (json->value && !streq(json->value, DAEMON_JSON_VALID)) {
+	if (json->value && !streq(json->value, JSON_FACT_VALID)) {
 		if (result_observed(r, "%s", json->value) < 0 ||
 		    result_remediation(r, "fix %s by hand (cvmprep never rewrites a file it cannot "
 					  "parse); python3 -m json.tool %s shows the error",
@@ -847,6 +717,9 @@ static int rule_sysbox(const struct check *c _unused_, const struct facts *f,
 		return -ENOMEM;
 	if (dpkg_status_broken(&st))
 		return rule_broken(r, sysbox_packages[i], status->value);
+	ret = dpkg_interrupted(r, f);
+	if (ret != 0)
+		return ret < 0 ? ret : rule_interrupted(r, f, sysbox_packages[i]);
 	if (*missing) {
 		if (result_remediation(r, "apt-get install --reinstall %s", sysbox_packages[i]) < 0)
 			return -ENOMEM;

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 #include "dpkg.h"
 
+#include <dirent.h>
 #include <errno.h>
-#include <fnmatch.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
+#include "host.h"
 #include "util.h"
 
 /* ASCII classes, whatever the locale: versions and field names are ASCII (deb-version(7)). */
@@ -240,6 +243,11 @@ int dpkg_status_parse(const char *s, struct dpkg_status *ret)
 	return 0;
 }
 
+bool dpkg_status_present(const struct dpkg_status *st)
+{
+	return st->state != DPKG_STATE_NOT_INSTALLED && st->state != DPKG_STATE_CONFIG_FILES;
+}
+
 bool dpkg_status_broken(const struct dpkg_status *st)
 {
 	return st->eflag == DPKG_EFLAG_REINSTREQ || st->state == DPKG_STATE_HALF_INSTALLED ||
@@ -425,114 +433,149 @@ int dpkg_version_compare(const char *a, const char *b, int *ret)
 	return 0;
 }
 
-struct pin_search {
-	const char *name;
-	/* the paragraph being read */
-	char *package, *pin, *priority;
-	/* the best version pin so far */
-	struct apt_pin best;
-	bool found;
-};
-
-static void pin_para_clear(struct pin_search *ps)
+void dpkg_package_free(struct dpkg_package *p)
 {
-	free(ps->package);
-	free(ps->pin);
-	free(ps->priority);
-	ps->package = ps->pin = ps->priority = NULL;
+	free(p->status);
+	free(p->version);
+	*p = (struct dpkg_package){ 0 };
 }
 
-/* Whether a word of the Package field (a name or a glob) names name. */
-static bool pin_names(const char *packages, const char *name)
+bool dpkg_package_present(const struct dpkg_package *p)
 {
-	_cleanup_free_ char *copy = strdup(packages);
-	char *save = NULL;
-
-	if (!copy)
-		return false;
-	for (char *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
-		if (w[0] != '/' && fnmatch(w, name, 0) == 0)
-			return true;
-	return false;
+	return p->status && dpkg_status_present(&p->st);
 }
 
-static int pin_paragraph_end(struct pin_search *ps)
+bool dpkg_package_held(const struct dpkg_package *p)
 {
-	const char *ver;
-	char *end;
-	long prio;
+	return p->status && p->st.want == DPKG_WANT_HOLD;
+}
 
-	if (!ps->pin)
-		return 0;
-	if (!ps->package || !ps->priority)
-		return -EBADMSG;
-	errno = 0;
-	prio = strtol(ps->priority, &end, 10);
-	/* apt refuses a missing or zero priority */
-	if (errno || end == ps->priority || *end || prio == 0)
-		return -EBADMSG;
-	/* "Pin: version V"; other pin types (release, origin) do not pin a version */
-	ver = startswith(ps->pin, "version");
-	if (!ver || (*ver && !c_isblank(*ver)))
-		return 0;
-	ver += strspn(ver, " \t");
-	if (!*ver)
-		return -EBADMSG;
-	if (!pin_names(ps->package, ps->name))
-		return 0;
-	if (ps->found && prio <= ps->best.priority)
-		return 0;
-	free(ps->best.version);
-	ps->best.version = strdup(ver);
-	if (!ps->best.version)
-		return -ENOMEM;
-	ps->best.priority = prio;
-	ps->found = true;
+static int count_cb(const struct dpkg_pkg *p _unused_, void *userdata _unused_)
+{
 	return 0;
 }
 
-static int pin_field(const char *name, const char *value, void *userdata)
+int dpkg_db_read(const struct host *h, struct dpkg_db *db)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} fields[] = {
-		{ "Package", offsetof(struct pin_search, package) },
-		{ "Pin", offsetof(struct pin_search, pin) },
-		{ "Pin-Priority", offsetof(struct pin_search, priority) },
-	};
-	struct pin_search *ps = userdata;
+	_cleanup_close_ int dir = -1;
 	int r;
 
-	if (!name) {
-		r = pin_paragraph_end(ps);
-		pin_para_clear(ps);
+	*db = (struct dpkg_db){ .failed = DPKG_ADMINDIR };
+	dir = host_openat(h, DPKG_ADMINDIR, O_PATH | O_DIRECTORY);
+	if (dir == -ENOENT || dir == -ENOTDIR)
+		return 0;
+	if (dir < 0)
+		return dir;
+	db->failed = DPKG_STATUS;
+	r = host_read(h, DPKG_STATUS, DPKG_STATUS_MAX, &db->buf, &db->len);
+	if (r < 0)
+		return r;
+	r = dpkg_status_read(db->buf, db->len, count_cb, NULL, &db->line);
+	if (r < 0)
+		return r;
+	db->n_packages = r;
+	db->failed = NULL;
+	return 1;
+}
+
+void dpkg_db_free(struct dpkg_db *db)
+{
+	free(db->buf);
+	*db = (struct dpkg_db){ 0 };
+}
+
+struct find {
+	const char *name;
+	struct dpkg_package pkg;
+};
+
+static int find_cb(const struct dpkg_pkg *p, void *userdata)
+{
+	struct find *fd = userdata;
+	struct dpkg_package pkg = { .st = p->st };
+
+	if (!streq(p->package, fd->name))
+		return 0;
+	if (fd->pkg.status && (dpkg_status_present(&fd->pkg.st) || !dpkg_status_present(&p->st)))
+		return 0;
+	pkg.status = strdup(p->status);
+	pkg.version = p->version ? strdup(p->version) : NULL;
+	if (!pkg.status || (p->version && !pkg.version)) {
+		dpkg_package_free(&pkg);
+		return -ENOMEM;
+	}
+	dpkg_package_free(&fd->pkg);
+	fd->pkg = pkg;
+	/* a present paragraph is the one: stop */
+	return dpkg_status_present(&p->st) ? 1 : 0;
+}
+
+int dpkg_db_find(const struct dpkg_db *db, const char *name, struct dpkg_package *ret)
+{
+	struct find fd = { .name = name };
+	int r = dpkg_status_read(db->buf, db->len, find_cb, &fd, NULL);
+
+	if (r < 0) {
+		dpkg_package_free(&fd.pkg);
 		return r;
 	}
-	for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
-		char **v = (char **)((char *)ps + fields[i].off);
+	*ret = fd.pkg;
+	return ret->status ? 1 : 0;
+}
 
-		if (strcasecmp(name, fields[i].name) != 0)
-			continue;
-		if (*v)
-			return -EBADMSG;
-		*v = strdup(value);
-		return *v ? 0 : -ENOMEM;
+int dpkg_updates_pending(const struct host *h, unsigned *ret_n)
+{
+	_cleanup_(closedirp) DIR *d = NULL;
+	unsigned n = 0;
+	int r;
+
+	r = host_opendir(h, DPKG_UPDATES, &d);
+	if (r == -ENOENT || r == -ENOTDIR) {
+		*ret_n = 0;
+		return 0;
 	}
+	if (r < 0)
+		return r;
+	for (;;) {
+		struct dirent *de;
+
+		r = host_readdir(d, &de);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		/* dpkg's journal entries are numbered (lib/dpkg/dbmodify.c); "tmp.i" is the one
+		 * being written, and apt counts only the numbered ones too. */
+		if (de->d_name[0] && strspn(de->d_name, "0123456789") == strlen(de->d_name))
+			n++;
+	}
+	*ret_n = n;
 	return 0;
 }
 
-int apt_pin_find(const char *buf, size_t len, const char *name, struct apt_pin *ret,
-		 unsigned *ret_line)
+int dpkg_lookup(const struct host *h, const char *name, struct dpkg_package *ret,
+		unsigned *ret_updates)
 {
-	struct pin_search ps = { .name = name };
-	int r = deb822_parse(buf, len, pin_field, &ps, ret_line);
+	struct dpkg_db db;
+	struct dpkg_package pkg;
+	unsigned updates;
+	int r;
 
-	pin_para_clear(&ps);
-	if (r < 0 || !ps.found) {
-		free(ps.best.version);
-		return r < 0 ? r : 0;
+	r = dpkg_db_read(h, &db);
+	if (r <= 0)
+		goto out;
+	r = dpkg_db_find(&db, name, &pkg);
+	if (r < 0)
+		goto out;
+	r = dpkg_updates_pending(h, &updates);
+	if (r < 0) {
+		dpkg_package_free(&pkg);
+		goto out;
 	}
-	*ret = ps.best;
-	return 1;
+	*ret = pkg;
+	*ret_updates = updates;
+	r = 1;
+out:
+	dpkg_db_free(&db);
+	return r;
 }

@@ -73,6 +73,10 @@ int dpkg_status_parse(const char *s, struct dpkg_status *ret);
  * half-configured. `dpkg --audit` reports these; apt refuses to go on until they are fixed. */
 bool dpkg_status_broken(const struct dpkg_status *st);
 
+/* Whether the package is installed in some form: more than not-installed or config-files
+ * (a removed or purged package can leave its paragraph, with its selection, behind). */
+bool dpkg_status_present(const struct dpkg_status *st);
+
 /* One paragraph of the dpkg status file; strings valid during the callback only. */
 struct dpkg_pkg {
 	const char *package;
@@ -123,21 +127,74 @@ int dpkg_version_cmp(const struct dpkg_version *a, const struct dpkg_version *b)
  * is not a valid version. */
 int dpkg_version_compare(const char *a, const char *b, int *ret);
 
-/* The strongest version pin apt_preferences(5) gives a package in one preferences file. */
-struct apt_pin {
-	char *version; /* the pattern after "Pin: version " (apt allows globs: "1.5.*") */
-	long priority;
+/*
+ * The dpkg database of a host (dpkg(1) admindir): /var/lib/dpkg/status and the journal in
+ * /var/lib/dpkg/updates, read through the host (under its root). What `cvmprep check` judges
+ * and what the provisioner's satisfied() tests.
+ */
+#define DPKG_ADMINDIR "/var/lib/dpkg"
+#define DPKG_STATUS DPKG_ADMINDIR "/status"
+#define DPKG_UPDATES DPKG_ADMINDIR "/updates"
+/* A desktop's status file is a few MiB; no node comes near this. */
+#define DPKG_STATUS_MAX (64u * 1024 * 1024)
+
+struct host;
+
+/* One package as the status database records it. */
+struct dpkg_package {
+	char *status;  /* the Status field as written; NULL: no paragraph for the package */
+	char *version; /* NULL: none */
+	struct dpkg_status st; /* valid when status is set */
+};
+
+void dpkg_package_free(struct dpkg_package *p);
+/* A paragraph whose status is dpkg_status_present(). */
+bool dpkg_package_present(const struct dpkg_package *p);
+/* Held: selection "hold" (what apt-mark hold sets). */
+bool dpkg_package_held(const struct dpkg_package *p);
+
+/* The status database, read once and looked up in memory. */
+struct dpkg_db {
+	char *buf;
+	size_t len;
+	int n_packages;
+	const char *failed; /* on error: which path failed (DPKG_ADMINDIR or DPKG_STATUS) */
+	unsigned line;      /* on -EBADMSG: the line of DPKG_STATUS */
 };
 
 /*
- * Finds the version pins ("Pin: version V") whose Package field names name, exactly or by a
- * glob, in len bytes of a preferences file, and returns the one with the highest Pin-Priority.
- * Regular-expression package patterns ("/.../") and pins other than "version" (release,
- * origin) are not version pins and are ignored. Returns 1 and *ret (free ret->version), 0 when
- * there is none, -EBADMSG for malformed text or a paragraph with a Pin but no valid
- * Pin-Priority, or -ENOMEM.
+ * Reads and checks the status database of h. Returns 1 and *db (dpkg_db_free() it); 0 when
+ * there is no DPKG_ADMINDIR (not a dpkg system); -errno, with db->failed, when it cannot be
+ * read; -EBADMSG, with db->line, when it is corrupt (as dpkg_status_read()); -ENOMEM.
+ * db is always filled.
  */
-int apt_pin_find(const char *buf, size_t len, const char *name, struct apt_pin *ret,
-		 unsigned *ret_line);
+int dpkg_db_read(const struct host *h, struct dpkg_db *db);
+void dpkg_db_free(struct dpkg_db *db);
+
+/*
+ * Finds package name in db: the first paragraph of it that is present (dpkg keeps one per
+ * architecture), else the first. Returns 1 and *ret (dpkg_package_free() it), 0 when no
+ * paragraph names it (*ret cleared), -ENOMEM.
+ */
+int dpkg_db_find(const struct dpkg_db *db, const char *name, struct dpkg_package *ret);
+
+/*
+ * The journal of an unfinished dpkg run: dpkg writes each status change to a file with a
+ * numeric name in DPKG_UPDATES and folds them into DPKG_STATUS when it finishes, so such files
+ * mean dpkg was interrupted (or is running now); apt then refuses to work ("dpkg was
+ * interrupted, you must manually run 'dpkg --configure -a'", apt-pkg/deb/debsystem.cc
+ * CheckUpdates). Returns 0 and *ret_n, the number of such files (0 when the directory is
+ * absent), or -errno when it cannot be listed.
+ */
+int dpkg_updates_pending(const struct host *h, unsigned *ret_n);
+
+/*
+ * One package of h in one call (the provisioner's satisfied()): dpkg_db_read(), then
+ * dpkg_db_find() and dpkg_updates_pending(). Returns 1 with *ret (ret->status NULL when the
+ * database has no paragraph for name) and *ret_updates; 0 when h is not a dpkg system; -errno
+ * as those functions. *ret is filled only on 1.
+ */
+int dpkg_lookup(const struct host *h, const char *name, struct dpkg_package *ret,
+		unsigned *ret_updates);
 
 #endif

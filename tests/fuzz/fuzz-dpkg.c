@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/apt.h"
 #include "core/dpkg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

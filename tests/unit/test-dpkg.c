@@ -2,7 +2,8 @@
 /*
  * core/dpkg: the deb822 paragraph parser, the dpkg status database, Status words, apt version
  * pins and Debian version comparison, on good and hostile input; the comparison is checked
- * against the real `dpkg --compare-versions` when dpkg is installed.
+ * against the real `dpkg --compare-versions` when dpkg is installed. The database of a host
+ * (package lookup, the journal of an interrupted run) on temporary trees.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,8 +12,10 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
+#include "core/apt.h"
 #include "core/dpkg.h"
 #include "core/util.h"
+#include "tmptree.h"
 
 /* An exact-size heap copy, so that a read past len is a heap overflow under ASan. */
 static char *exact(const char *s, size_t len)
@@ -519,6 +522,76 @@ static void test_hostile(void **state)
 	}
 }
 
+static void test_db_lookup(void **state)
+{
+	_cleanup_free_ char *t = tree_new();
+	struct dpkg_package pkg;
+	struct dpkg_db db;
+	struct host h;
+	unsigned n = 99;
+
+	(void)state;
+	assert_int_equal(host_open(&h, t, NULL, NULL), 0);
+	/* no /var/lib/dpkg: not a dpkg system */
+	assert_int_equal(dpkg_db_read(&h, &db), 0);
+	dpkg_db_free(&db);
+	assert_int_equal(dpkg_lookup(&h, "containerd.io", &pkg, &n), 0);
+	assert_int_equal(dpkg_updates_pending(&h, &n), 0);
+	assert_int_equal(n, 0);
+	/* an admin dir without a status file cannot be judged */
+	tree_mkdirs(t, "var/lib/dpkg", true);
+	assert_int_equal(dpkg_db_read(&h, &db), -ENOENT);
+	assert_string_equal(db.failed, DPKG_STATUS);
+	dpkg_db_free(&db);
+
+	tree_put(t, "var/lib/dpkg/status", status_db);
+	assert_int_equal(dpkg_db_read(&h, &db), 1);
+	assert_int_equal(db.n_packages, 4);
+	/* the present paragraph, though the config-files one of another architecture is first */
+	assert_int_equal(dpkg_db_find(&db, "containerd.io", &pkg), 1);
+	assert_string_equal(pkg.status, "hold ok installed");
+	assert_string_equal(pkg.version, "1.5.11-1");
+	assert_true(dpkg_package_present(&pkg));
+	assert_true(dpkg_package_held(&pkg));
+	dpkg_package_free(&pkg);
+	/* purged: its paragraph stays, present no more */
+	assert_int_equal(dpkg_db_find(&db, "oldpkg", &pkg), 1);
+	assert_false(dpkg_package_present(&pkg));
+	assert_false(dpkg_package_held(&pkg));
+	assert_null(pkg.version);
+	dpkg_package_free(&pkg);
+	assert_int_equal(dpkg_db_find(&db, "sysbox-ce", &pkg), 0);
+	assert_null(pkg.status);
+	assert_false(dpkg_package_present(&pkg));
+	dpkg_db_free(&db);
+
+	/* the journal: numbered files only (tmp.i is the one dpkg is writing) */
+	tree_mkdirs(t, "var/lib/dpkg/updates", true);
+	tree_put(t, "var/lib/dpkg/updates/tmp.i", "");
+	assert_int_equal(dpkg_lookup(&h, "containerd.io", &pkg, &n), 1);
+	assert_int_equal(n, 0);
+	assert_string_equal(pkg.version, "1.5.11-1");
+	dpkg_package_free(&pkg);
+	tree_put(t, "var/lib/dpkg/updates/0000", "Package: containerd.io\n");
+	tree_put(t, "var/lib/dpkg/updates/0001", "Package: containerd.io\n");
+	assert_int_equal(dpkg_lookup(&h, "containerd.io", &pkg, &n), 1);
+	assert_int_equal(n, 2);
+	dpkg_package_free(&pkg);
+	assert_int_equal(dpkg_lookup(&h, "nothing", &pkg, &n), 1);
+	assert_null(pkg.status);
+	dpkg_package_free(&pkg);
+
+	/* a corrupt database says where */
+	tree_put(t, "var/lib/dpkg/status", "Package: a\nStatus: install ok installed\n\nPackage: b\n"
+					    "Status: bogus\n");
+	assert_int_equal(dpkg_db_read(&h, &db), -EBADMSG);
+	assert_int_equal(db.line, 5);
+	dpkg_db_free(&db);
+	assert_int_equal(dpkg_lookup(&h, "a", &pkg, &n), -EBADMSG);
+	host_close(&h);
+	tree_remove(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -533,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_version_against_dpkg),
 		cmocka_unit_test(test_apt_pin),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_db_lookup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include "checks/checks.h"
 #include "checks/runtime.h"
 #include "core/util.h"
+#include "tmptree.h"
 
 /* Runs check id's probes on root (NULL: none, judge f as it is) and its rule; returns the
  * result (caller frees). */
@@ -227,6 +228,29 @@ static const struct {
      STATUS_UNKNOWN,
      "unexpected dpkg status"},
     {"runtime.containerd", false, {"dpkg.database!13"}, STATUS_UNKNOWN, "Permission denied"},
+    /* an interrupted dpkg run left its journal: apt refuses to work */
+    {"runtime.containerd",
+     false,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=hold ok installed",
+      "dpkg.containerd.io.version=1.5.11-1", "dpkg.updates=2 journal files"},
+     STATUS_FAIL,
+     "dpkg was interrupted (2 journal files in /var/lib/dpkg/updates)"},
+    {"runtime.containerd",
+     false,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=hold ok installed",
+      "dpkg.containerd.io.version=1.5.11-1", "dpkg.updates!13"},
+     STATUS_PASS,
+     "held (apt-mark hold)"},
+    {"runtime.sysbox",
+     true,
+     {"dpkg.database=9 packages", "dpkg.sysbox-ce.status=install ok installed",
+      "dpkg.sysbox-ce.version=0.6.4-0", "dpkg.updates=1 journal file",
+      "sysbox.unit.sysbox.service=/lib/systemd/system/sysbox.service",
+      "sysbox.unit.sysbox-mgr.service=/lib/systemd/system/sysbox-mgr.service",
+      "sysbox.unit.sysbox-fs.service=/lib/systemd/system/sysbox-fs.service",
+      "sysbox.sysmgr-sock=socket"},
+     STATUS_FAIL,
+     "dpkg was interrupted (1 journal file in"},
     {"runtime.docker",
      false,
      {"docker.snap", "docker.dockerd=/usr/bin/dockerd", "docker.daemon-json", "dpkg.database!13"},
