@@ -2,23 +2,20 @@
 /* runtime.*: what is installed and configured for Sysbox: containerd.io at Coder's pin, Docker
  * and its daemon.json, the Sysbox package and daemons, the programs sysbox-mgr runs, and the
  * subordinate id ranges of the sysbox user. */
-#include <cJSON.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <sys/stat.h>
 
 #include "checks.h"
 #include "core/apt.h"
-#include "core/cleanup.h"
+#include "core/daemon-json.h"
 #include "core/dpkg.h"
 #include "core/path.h"
 #include "core/util.h"
 #include "runtime.h"
 
-#define DAEMON_JSON "/etc/docker/daemon.json"
-#define DAEMON_JSON_MAX (1024 * 1024)
 #define JSON_FACT_VALID "valid JSON object"
+#define JSON_FACT_EMPTY "empty"
 
 #define SYSMGR_SOCK "/run/sysbox/sysmgr.sock"
 #define SUBUID "/etc/subuid"
@@ -179,62 +176,52 @@ static int probe_docker_snap(const struct host *h, struct facts *f)
 	return facts_set(f, "docker.snap", "/snap", NULL);
 }
 
-/* The line of offset off in buf, 1-based. */
-static unsigned line_of(const char *buf, size_t off)
-{
-	unsigned line = 1;
-
-	for (size_t i = 0; i < off; i++)
-		line += buf[i] == '\n';
-	return line;
-}
-
 /*
- * docker.daemon-json: JSON_FACT_VALID, or "invalid JSON: ..." saying where; null when there
- * is no daemon.json; the errno when it cannot be read. When valid, also
- * docker.runtime.sysbox-runc: runtimes["sysbox-runc"].path, null when not registered.
+ * docker.daemon-json: JSON_FACT_VALID, JSON_FACT_EMPTY (white space or null: dockerd's
+ * defaults), or "invalid ..." saying what and where, all as dockerd reads it; null when there
+ * is no daemon.json; the errno when it cannot be read. When it is an object, also
+ * docker.runtime.sysbox-runc: the path dockerd registers for sysbox-runc, null when none; and
+ * docker.daemon-json.duplicate: the first key given twice, null when none.
  */
 static int probe_daemon_json(const struct host *h, struct facts *f)
 {
-	_cleanup_(cJSON_Deletep) cJSON *json = NULL;
-	_cleanup_free_ char *buf = NULL, *why = NULL;
-	const cJSON *path;
-	const char *end = NULL;
-	size_t len;
+	_cleanup_free_ char *why = NULL;
+	struct daemon_json dj;
+	const char *path = NULL, *bad = NULL;
 	int r;
 
-	r = host_read(h, DAEMON_JSON, DAEMON_JSON_MAX, &buf, &len);
+	r = daemon_json_read(h, &dj);
 	if (r == -ENOMEM)
 		return r;
 	if (r == -ENOENT)
 		return facts_set(f, "docker.daemon-json", DAEMON_JSON, NULL);
 	if (r < 0)
 		return facts_set_err(f, "docker.daemon-json", DAEMON_JSON, -r);
-	json = cJSON_ParseWithLengthOpts(buf, len, &end, false);
-	if (!json) {
-		size_t off = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : 0;
-
-		why = strdup_printf("invalid JSON: syntax error at line %u", line_of(buf, off));
-	} else if (!cJSON_IsObject(json)) {
-		why = strdup("invalid: not a JSON object");
-	} else if (end && end[strspn(end, " \t\r\n")] != '\0') {
-		why = strdup_printf("invalid JSON: text after the object at line %u",
-				    line_of(buf, (size_t)(end - buf)));
+	if (dj.state == DAEMON_JSON_INVALID) {
+		why = streq(dj.error, "not a JSON object")
+			  ? strdup("invalid: not a JSON object")
+			  : strdup_printf("invalid JSON: %s at line %u", dj.error, dj.line);
+		r = why ? facts_set(f, "docker.daemon-json", DAEMON_JSON, why) : -ENOMEM;
+		goto out;
 	}
-	if (!json || why) {
-		if (!why)
-			return -ENOMEM;
-		return facts_set(f, "docker.daemon-json", DAEMON_JSON, why);
+	if (dj.state == DAEMON_JSON_EMPTY) {
+		r = facts_set(f, "docker.daemon-json", DAEMON_JSON, JSON_FACT_EMPTY);
+		goto out;
+	}
+	r = daemon_json_runtime(dj.root, "sysbox-runc", &path, &bad);
+	if (r == -EINVAL) {
+		why = strdup_printf("invalid: %s", bad);
+		r = why ? facts_set(f, "docker.daemon-json", DAEMON_JSON, why) : -ENOMEM;
+		goto out;
 	}
 	r = facts_set(f, "docker.daemon-json", DAEMON_JSON, JSON_FACT_VALID);
-	if (r < 0)
-		return r;
-	path = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(
-			cJSON_GetObjectItemCaseSensitive(json, "runtimes"), "sysbox-runc"),
-		"path");
-	return facts_set(f, "docker.runtime.sysbox-runc", DAEMON_JSON,
-			 cJSON_IsString(path) && *path->valuestring ? path->valuestring : NULL);
+	if (r >= 0)
+		r = facts_set(f, "docker.runtime.sysbox-runc", DAEMON_JSON, path);
+	if (r >= 0)
+		r = facts_set(f, "docker.daemon-json.duplicate", DAEMON_JSON, dj.duplicate);
+out:
+	daemon_json_free(&dj);
+	return r;
 }
 
 static int probe_docker(const struct host *h, const struct config *cfg _unused_, struct facts *f)
@@ -586,8 +573,10 @@ static int sysbox_package(struct result *r, const struct facts *f, size_t *ret_i
 static int rule_docker(const struct check *c _unused_, const struct facts *f,
 		       const struct config *cfg _unused_, struct result *r)
 {
-	const struct fact *snap, *dockerd, *json, *runtime, *status, *version;
+	const struct fact *snap, *dockerd, *json, *runtime, *dup, *status, *version;
+	_cleanup_free_ char *dup_note = NULL;
 	struct dpkg_status st;
+	bool settings;
 	size_t i;
 	int ret;
 
@@ -624,7 +613,8 @@ static int rule_docker(const struct check *c _unused_, const struct facts *f,
 		return ret;
 	if (result_evidence_fact(r, json) < 0)
 		return -ENOMEM;
-	if (json->value && !streq(json->value, JSON_FACT_VALID)) {
+	settings = json->value && streq(json->value, JSON_FACT_VALID);
+	if (json->value && !settings && !streq(json->value, JSON_FACT_EMPTY)) {
 		if (result_observed(r, "%s", json->value) < 0 ||
 		    result_remediation(r, "fix %s by hand (cvmprep never rewrites a file it cannot "
 					  "parse); python3 -m json.tool %s shows the error",
@@ -633,17 +623,26 @@ static int rule_docker(const struct check *c _unused_, const struct facts *f,
 		return result_set(r, STATUS_FAIL, "%s is %s: dockerd refuses to start with it",
 				  DAEMON_JSON, json->value);
 	}
-	runtime = json->value ? facts_get(f, "docker.runtime.sysbox-runc") : NULL;
-	if (result_evidence_fact(r, runtime) < 0)
+	runtime = settings ? facts_get(f, "docker.runtime.sysbox-runc") : NULL;
+	dup = settings ? facts_get(f, "docker.daemon-json.duplicate") : NULL;
+	if (dup && (dup->err || !dup->value))
+		dup = NULL;
+	if (result_evidence_fact(r, runtime) < 0 || result_evidence_fact(r, dup) < 0)
+		return -ENOMEM;
+	if (dup && !(dup_note = strdup_printf("; %s gives \"%s\" twice, judged as dockerd "
+					      "reads it (the last value wins, repeated \"runtimes\" "
+					      "add up)", DAEMON_JSON, dup->value)))
 		return -ENOMEM;
 	if (runtime && runtime->value) {
 		if (result_observed(r, "sysbox-runc registered: %s", runtime->value) < 0)
 			return -ENOMEM;
-		return result_set(r, STATUS_PASS, "Docker (%s) has sysbox-runc registered at %s",
-				  dockerd->value, runtime->value);
+		return result_set(r, STATUS_PASS, "Docker (%s) has sysbox-runc registered at %s%s",
+				  dockerd->value, runtime->value, dup_note ? dup_note : "");
 	}
 	if (result_observed(r, "sysbox-runc not registered%s",
-			    json->value ? "" : " (no daemon.json)") < 0)
+			    !json->value ? " (no daemon.json)"
+			    : settings	 ? ""
+					 : " (daemon.json is empty: dockerd starts with its defaults)") < 0)
 		return -ENOMEM;
 	/* Registered by the Sysbox package's postinst: missing once Sysbox is installed is a
 	 * broken install; before, it is what provisioning does. */
@@ -662,8 +661,8 @@ static int rule_docker(const struct check *c _unused_, const struct facts *f,
 			       DAEMON_JSON, sysbox_packages[i]) < 0)
 		return -ENOMEM;
 	return result_set(r, STATUS_FAIL, "%s is installed but sysbox-runc is not registered in "
-			  "%s: docker run --runtime=sysbox-runc fails", sysbox_packages[i],
-			  DAEMON_JSON);
+			  "%s: docker run --runtime=sysbox-runc fails%s", sysbox_packages[i],
+			  DAEMON_JSON, dup_note ? dup_note : "");
 }
 
 static int rule_sysbox(const struct check *c _unused_, const struct facts *f,
@@ -882,8 +881,11 @@ const struct check checks_runtime[] = {
 			    "; /etc/docker/daemon.json parsed with cJSON, and its "
 			    "runtimes[\"sysbox-runc\"].path; the dpkg status of sysbox-ce and "
 			    "sysbox-ee",
-		.rule_text = "snap Docker fails; no dockerd is skipped; a daemon.json that is not "
-			     "a JSON object fails (it is never rewritten); sysbox-runc registered "
+		.rule_text = "snap Docker fails; no dockerd is skipped; a daemon.json that dockerd "
+			     "refuses fails (it is never rewritten): read as dockerd reads it, so an "
+			     "empty one is its defaults, a key given twice takes the last value, "
+			     "nesting up to 10000 levels is allowed, and invalid UTF-8 or text after "
+			     "the object fails; sysbox-runc registered "
 			     "passes; not registered passes before Sysbox is installed "
 			     "(provisioning registers it) and fails once sysbox-ce or sysbox-ee is "
 			     "installed",

@@ -23,6 +23,7 @@ for target in tests/fuzz/fuzz-*.c; do
 	fuzz-envfile) find tests/fixtures -path '*etc/os-release' -o -path '*usr/lib/os-release' -o -name config | while read -r f; do [ -f "$f" ] && cp "$f" "$corpus/$(echo "$f" | tr / _)"; done ;;
 	fuzz-mountinfo) find tests/fixtures -name mountinfo -exec sh -c 'cp "$1" "$2/$(echo "$1" | tr / _)"' _ {} "$corpus" \; ;;
 	fuzz-kver) find tests/fixtures -name osrelease -exec sh -c 'cp "$1" "$2/$(echo "$1" | tr / _)"' _ {} "$corpus" \; ;;
+	fuzz-daemon-json) for f in tests/fixtures/runtime-*/etc/docker/daemon.json; do [ -f "$f" ] && cp "$f" "$corpus/$(echo "$f" | tr / _)"; done ;;
 	fuzz-dpkg) for f in tests/fixtures/runtime-*/var/lib/dpkg/status tests/fixtures/runtime-*/etc/apt/preferences.d/*; do [ -f "$f" ] && cp "$f" "$corpus/$(echo "$f" | tr / _)"; done ;;
 	fuzz-facts) for f in tests/fixtures/*/; do [ -x ./cvmprep ] && ./cvmprep facts --root "$f" -o "$corpus/$(basename "$f").json" || true; done ;;
 	esac

@@ -338,6 +338,68 @@ static void test_rules(void **state)
 	}
 }
 
+/* daemon.json judged as dockerd reads it (moby daemon/config/config.go,
+ * getConflictFreeConfiguration): runtime.docker on a tree with dockerd and the file. */
+static const struct {
+	const char *text;
+	size_t len; /* 0: strlen(text) */
+	enum status status;
+	const char *message;
+} daemon_json_cases[] = {
+    /* empty or white space: dockerd starts with its defaults */
+    {"", 0, STATUS_PASS, "not registered yet"},
+    {" \n\t\n", 0, STATUS_PASS, "not registered yet"},
+    /* a key given twice: dockerd takes the last */
+    {"{\"runtimes\": {\"sysbox-runc\": {\"path\": \"/usr/bin/sysbox-runc\"}},\n"
+     " \"runtimes\": {\"sysbox-runc\": {\"path\": \"/opt/sysbox-runc\"}}}",
+     0, STATUS_PASS, "registered at /opt/sysbox-runc; /etc/docker/daemon.json gives \"runtimes\" twice"},
+    {"{\"runtimes\": {\"sysbox-runc\": {\"path\": \"/usr/bin/sysbox-runc\"}},\n"
+     " \"runtimes\": null}",
+     0, STATUS_PASS, "not registered yet"},
+    /* bytes after the object, a NUL too; invalid UTF-8: dockerd refuses them */
+    {"{}\0garbage", 10, STATUS_FAIL, "text after the value at line 1: dockerd refuses"},
+    {"{\"debug\": \"\xff\"}", 0, STATUS_FAIL, "invalid UTF-8 at line 1: dockerd refuses"},
+    {"{\"runtimes\": []}", 0, STATUS_FAIL, "\"runtimes\" is not an object: dockerd refuses"},
+};
+
+static void test_daemon_json_as_dockerd(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i <= ELEMENTSOF(daemon_json_cases); i++) {
+		_cleanup_free_ char *t = tree_new(), *what = strdup_printf("daemon.json case %zu", i);
+		struct facts f = { 0 };
+		struct result r;
+
+		tree_put_len(t, "usr/bin/dockerd", "", 0, 0755);
+		if (i < ELEMENTSOF(daemon_json_cases)) {
+			const char *text = daemon_json_cases[i].text;
+
+			tree_put_len(t, "etc/docker/daemon.json", text,
+				     daemon_json_cases[i].len ? daemon_json_cases[i].len : strlen(text),
+				     0644);
+			r = judge(t, "runtime.docker", false, &f);
+			want(&r, what, daemon_json_cases[i].status, daemon_json_cases[i].message);
+		} else {
+			/* nested 10000 deep, as Go's encoding/json allows */
+			size_t depth = 10000, n = 6 + 2 * (depth - 1);
+			char *buf = malloc(n);
+
+			assert_non_null(buf);
+			memcpy(buf, "{\"a\":", 5);
+			memset(buf + 5, '[', depth - 1);
+			memset(buf + 5 + depth - 1, ']', depth - 1);
+			buf[n - 1] = '}';
+			tree_put_len(t, "etc/docker/daemon.json", buf, n, 0644);
+			free(buf);
+			r = judge(t, "runtime.docker", false, &f);
+			want(&r, what, STATUS_PASS, "not registered yet");
+		}
+		result_free(&r);
+		facts_free(&f);
+		tree_remove(t);
+	}
+}
+
 /* The explain text names the pin it checks against. */
 static void test_explain_pin(void **state)
 {
@@ -353,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_probe_facts),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_explain_pin),
+		cmocka_unit_test(test_daemon_json_as_dockerd),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
