@@ -143,9 +143,13 @@ const char *const mode_evidence_keys[] = {
 _Static_assert(ELEMENTSOF(mode_evidence_keys) == ELEMENTSOF(mode_sources) + 2, "mode keys");
 
 /* Records each piece of evidence as mode.*, then host.mode: as --mode says, else "pod" when any
- * evidence points at a container. The source of host.mode says why. */
+ * evidence points at a container, else "host" unless a source that exists could not be read
+ * (EACCES, EIO, ENOSYS): then host.mode is that errno, since unread evidence is not evidence of
+ * a host.
+ * The source of host.mode says why. */
 int probe_mode(const struct host *h, const struct config *cfg, struct facts *f)
 {
+	const struct fact *unread = NULL;
 	char why[256] = "";
 	size_t len = 0;
 	int r;
@@ -157,12 +161,17 @@ int probe_mode(const struct host *h, const struct config *cfg, struct facts *f)
 		if (r < 0)
 			return r;
 		fa = facts_get(f, mode_sources[i].key);
+		/* A file that does not exist (a tree without /proc) is no evidence either way. */
+		if (fa && fa->err && fa->err != ENOENT && fa->err != ENOTDIR && !unread)
+			unread = fa;
 		if (fa && !fa->err && mode_sources[i].says_pod(fa->value))
 			len += (size_t)snprintf(why + len, sizeof(why) - len, "%s%s", len ? ", " : "",
 						mode_sources[i].where);
 	}
 	if (cfg->mode != MODE_AUTO)
 		return facts_set(f, "host.mode", "--mode", mode_to_string(cfg->mode));
+	if (!len && unread)
+		return facts_set_err(f, "host.mode", unread->source, unread->err);
 	return facts_set(f, "host.mode", len ? why : "no container evidence", len ? "pod" : "host");
 }
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "chase.h"
 #include "fileio.h"
 #include "util.h"
 
@@ -123,6 +124,24 @@ static int host_resolve(const struct host *h, const char *path, const char **ret
 	return h->root_fd;
 }
 
+/* Whether openat2(2) can be used: not before Linux 5.6, nor where a seccomp profile answers it
+ * with ENOSYS or EPERM (older container runtimes' default profiles). Asked once, of "/", which
+ * it cannot refuse for any other reason. */
+static bool openat2_usable(void)
+{
+	static int usable = -1;
+
+	if (usable < 0) {
+		struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+		int fd = (int)syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
+
+		usable = fd >= 0 || (errno != ENOSYS && errno != EPERM);
+		if (fd >= 0)
+			close(fd);
+	}
+	return usable;
+}
+
 int host_openat(const struct host *h, const char *path, int flags, ...)
 {
 	struct open_how how = { .flags = (unsigned)flags | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
@@ -139,6 +158,8 @@ int host_openat(const struct host *h, const char *path, int flags, ...)
 	dfd = host_resolve(h, path, &rel);
 	if (dfd < 0)
 		return dfd;
+	if (!openat2_usable())
+		return chase_openat(dfd, rel, (int)how.flags, (mode_t)how.mode);
 	fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
 	return fd < 0 ? -errno : fd;
 }

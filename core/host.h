@@ -11,8 +11,8 @@
  * The host a probe reads: a root directory ("/" live, a fixture tree, a mounted image), with
  * /proc and /sys optionally taken from elsewhere (a pod that mounts the node's root at /host but
  * keeps its own /proc). Every path is absolute as seen on the host ("/etc/os-release") and is
- * resolved under its tree with openat2(RESOLVE_IN_ROOT), so neither ".." nor a symlink can leave
- * it.
+ * resolved under its tree with openat2(RESOLVE_IN_ROOT), or where openat2 is missing or refused
+ * with chase_openat (core/chase.h), so neither ".." nor a symlink can leave it.
  */
 /* What several probes read: kept by the host once read (host_mountinfo). */
 struct host_cache {

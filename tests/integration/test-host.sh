@@ -54,3 +54,30 @@ else
 	status_is "readdir EIO: /dev is unknown" "$T" pod.privileged unknown "Input/output error" \
 		"$TOOLS/fuse-eio" "$T/dev" null tty b:sda b:sdb --
 fi
+
+# ---------------------------------------------------------------------------------------------
+# Without openat2 (ENOSYS before Linux 5.6, ENOSYS or EPERM from older seccomp profiles) paths
+# resolve with the host's own confined walk: the same verdicts, the same confinement.
+for e in ENOSYS EPERM; do
+	status_is "no openat2 ($e): pod found in a pod" "$FIXTURES/pod-privileged" pod.hostpaths pass "" \
+		"$TOOLS/no-openat2" "$e"
+	status_is "no openat2 ($e): os-release read" "$FIXTURES/ubuntu-22.04" os.distro pass "22.04" \
+		"$TOOLS/no-openat2" "$e"
+	# tests/fixtures/escape: symlinks and ".." that lead out of the root.
+	"$TOOLS/no-openat2" "$e" "$CVMPREP" facts --root "$FIXTURES/escape" -o "$WORK/esc-$e.json" 2>/dev/null
+	"$CVMPREP" facts --root "$FIXTURES/escape" -o "$WORK/esc.json" 2>/dev/null
+	# Free space (*.avail) moves while the tests run; every other fact must be the same.
+	if $PY -c 'import json,sys; a,b=({k:v for k,v in json.load(open(p))["facts"].items() if not k.endswith(".avail")} for p in sys.argv[1:]); sys.exit(a!=b)' \
+		"$WORK/esc.json" "$WORK/esc-$e.json"; then
+		pass "no openat2 ($e): escape fixture gives the same facts"
+	else
+		fail "no openat2 ($e): escape fixture gives the same facts" "$(diff <($JSONTOOL normalize "$WORK/esc.json") <($JSONTOOL normalize "$WORK/esc-$e.json") | head -20)"
+	fi
+done
+
+# Mode detection: evidence that cannot be read leaves the mode unknown, never "host".
+T=$WORK/mode
+cp -a "$FIXTURES/pod-privileged" "$T"
+rm -f "$T/.dockerenv" && echo systemd >"$T/proc/1/comm"
+rm "$T/proc/1/cgroup" && mkdir "$T/proc/1/cgroup"
+status_is "mode: unreadable /proc/1/cgroup is unknown, not host" "$T" pod.privileged unknown "cannot read '/proc/1/cgroup'"

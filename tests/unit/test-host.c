@@ -4,13 +4,16 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <cmocka.h>
 
+#include "core/chase.h"
 #include "core/fileio.h"
 #include "core/host.h"
 #include "core/util.h"
@@ -315,6 +318,110 @@ static void test_readdir_fails_part_way(void **state)
 	rmdir(dir);
 }
 
+/*
+ * chase_openat against openat2(RESOLVE_IN_ROOT) on the same tree: each path opens the same inode
+ * (want, a path in the tree; lstat'ed with O_NOFOLLOW) or fails with the same errno. Where
+ * openat2 is refused (the suite's run under tests/tools/no-openat2) only chase_openat is asked,
+ * and host_openat uses it for every other test here.
+ */
+static void test_chase_like_openat2(void **state)
+{
+	static const struct {
+		const char *path;
+		int flags;
+		const char *want; /* NULL: fails with err */
+		int err;
+	} cases[] = {
+		{ "/c/rel", O_RDONLY, "c/dir/file", 0 },
+		{ "/c/abs", O_RDONLY, "c/dir/file", 0 },
+		{ "/c/up/file", O_RDONLY, "c/dir/file", 0 },
+		{ "/c/up/../dir/file", O_RDONLY, "c/dir/file", 0 },
+		{ "/../../c/dir/./file", O_RDONLY, "c/dir/file", 0 },
+		{ "/c/dirlink/..", O_PATH, "c", 0 },
+		{ "/c/dirlink/", O_RDONLY | O_DIRECTORY, "c/dir", 0 },
+		{ "/", O_PATH, ".", 0 },
+		{ "//c//dir//", O_PATH, "c/dir", 0 },
+		{ "/c/n1", O_RDONLY, "c/dir/file", 0 }, /* 40 symlinks */
+		{ "/c/n0", O_RDONLY, NULL, ELOOP },	/* 41 */
+		{ "/c/loop", O_PATH, NULL, ELOOP },
+		{ "/c/loop/x", O_PATH, NULL, ELOOP },
+		{ "/c/dangling", O_RDONLY, NULL, ENOENT },
+		{ "/c/rel/", O_PATH, NULL, ENOTDIR },
+		{ "/c/dir/file/x", O_PATH, NULL, ENOTDIR },
+		{ "/c/rel", O_PATH | O_NOFOLLOW, "c/rel", 0 },
+		{ "/c/rel", O_RDONLY | O_NOFOLLOW, NULL, ELOOP },
+		{ "/c/dirlink", O_RDONLY | O_DIRECTORY, "c/dir", 0 },
+		{ "/c/rel", O_RDONLY | O_DIRECTORY, NULL, ENOTDIR },
+		{ "/c/dir", O_WRONLY | O_CREAT, NULL, EISDIR },
+		{ "/c/abs", O_WRONLY | O_CREAT | O_EXCL, NULL, EEXIST },
+	};
+	static const char *const dirs[] = { "c", "c/dir" };
+	static const char *const links[][2] = {
+		{ "c/rel", "dir/file" },	   { "c/abs", "/c/dir/file" },
+		{ "c/up", "../../../../c/dir" }, { "c/loop", "loop" },
+		{ "c/dangling", "/c/nothing" },  { "c/dirlink", "dir" },
+	};
+	struct open_how probe = { .flags = O_PATH, .resolve = RESOLVE_IN_ROOT };
+	_cleanup_close_ int root = open(tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd = (int)syscall(SYS_openat2, root, "/", &probe, sizeof(probe));
+	bool have_openat2 = fd >= 0;
+	char long_name[NAME_MAX + 8];
+
+	(void)state;
+	if (fd >= 0)
+		close(fd);
+	for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
+		mkdirs(dirs[i]);
+	put("c/dir/file", "f");
+	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
+		_cleanup_free_ char *l = strdup_printf("%s/%s", tree, links[i][0]);
+
+		assert_int_equal(symlink(links[i][1], l), 0);
+	}
+	for (int i = 0; i <= 40; i++) {
+		_cleanup_free_ char *l = strdup_printf("%s/c/n%d", tree, i);
+		_cleanup_free_ char *t = i < 40 ? strdup_printf("n%d", i + 1) : strdup("dir/file");
+
+		assert_int_equal(symlink(t, l), 0);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		struct open_how how = { .flags = (unsigned)cases[i].flags | O_CLOEXEC,
+					.mode = cases[i].flags & O_CREAT ? 0644 : 0,
+					.resolve = RESOLVE_IN_ROOT };
+		int got[2];
+
+		got[0] = chase_openat(root, cases[i].path, cases[i].flags | O_CLOEXEC, how.mode);
+		got[1] = have_openat2 ? (int)syscall(SYS_openat2, root, cases[i].path, &how, sizeof(how))
+				      : got[0];
+		if (have_openat2 && got[1] < 0)
+			got[1] = -errno;
+		for (int k = 0; k < 2; k++) {
+			struct stat st, want;
+
+			if (!cases[i].want) {
+				if (got[k] != -cases[i].err)
+					fail_msg("%s: %s gives %d, want -%d", cases[i].path,
+						 k ? "openat2" : "chase_openat", got[k], cases[i].err);
+				continue;
+			}
+			if (got[k] < 0)
+				fail_msg("%s: %s fails with %d", cases[i].path,
+					 k ? "openat2" : "chase_openat", got[k]);
+			assert_int_equal(fstat(got[k], &st), 0);
+			assert_int_equal(fstatat(root, cases[i].want, &want, AT_SYMLINK_NOFOLLOW), 0);
+			assert_true(st.st_ino == want.st_ino && st.st_dev == want.st_dev);
+		}
+		if (got[0] >= 0)
+			close(got[0]);
+		if (have_openat2 && got[1] >= 0)
+			close(got[1]);
+	}
+	memset(long_name, 'x', sizeof(long_name) - 1);
+	long_name[0] = '/';
+	long_name[sizeof(long_name) - 1] = '\0';
+	assert_int_equal(chase_openat(root, long_name, O_PATH, 0), -ENAMETOOLONG);
+}
+
 static void test_atomic_write(void **state)
 {
 	_cleanup_free_ char *path = strdup_printf("%s/report.json", tree), *s = NULL;
@@ -353,7 +460,7 @@ int main(void)
 		cmocka_unit_test(test_proc_override),	 cmocka_unit_test(test_live),
 		cmocka_unit_test(test_stat_exists),	 cmocka_unit_test(test_openat_create),
 		cmocka_unit_test(test_readdir),		 cmocka_unit_test(test_readdir_fails_part_way),
-		cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_chase_like_openat2), cmocka_unit_test(test_atomic_write),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
