@@ -14,7 +14,9 @@ extern const struct check checks_filesystems[]; /* fs.fuse, fs.overlay */
 extern const struct check checks_selinux[];
 extern const struct check checks_virt[];    /* platform.virt */
 extern const struct check checks_storage[]; /* fs.dataroot, fs.docker-dtype, fs.capacity */
-extern const struct check checks_runtime[]; /* runtime.* */
+extern const struct check checks_containerd[]; /* runtime.containerd */
+extern const struct check checks_docker[];     /* runtime.docker */
+extern const struct check checks_sysbox[]; /* runtime.sysbox, runtime.tools, runtime.subid */
 extern const struct check checks_gpu[];     /* gpu.devices */
 /* probe_virt: platform.dmi.sys_vendor, platform.dmi.product_name and platform.hypervisor ("yes"
  * or "no": the CPU flag). */

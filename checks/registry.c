@@ -24,7 +24,9 @@ static const struct check *const modules[] = {
 	checks_sysctl,
 	checks_pod,
 	checks_net,
-	checks_runtime,
+	checks_containerd,
+	checks_docker,
+	checks_sysbox,
 	checks_gpu,
 };
 

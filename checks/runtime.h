@@ -2,6 +2,19 @@
 #ifndef CVMPREP_RUNTIME_H
 #define CVMPREP_RUNTIME_H
 
+/* What the runtime.* checks share: checks/containerd.c (runtime.containerd, and the dpkg
+ * probe and package helpers), checks/docker.c (runtime.docker), checks/sysbox.c
+ * (runtime.sysbox, runtime.tools, runtime.subid). */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "check.h"
+#include "core/dpkg.h"
+#include "core/path.h"
+
+#define CONTAINERD "containerd.io"
+
 /*
  * The containerd.io version Coder pins (seed 004: "install ... containerd.io=1.5.11-1"): its
  * runc predates 1.1, which breaks inside Sysbox before 0.5.2 (sysbox issue 544; the pin dates
@@ -12,5 +25,50 @@
 /* An apt pin at this priority or above stops an upgrade (apt_preferences(5): P >= 1000
  * "causes a version to be installed even if this constitutes a downgrade"). */
 #define APT_PIN_PRIORITY_HOLD 1000
+
+/* sysbox-mgr and dockerd run as systemd services: the programs they run are found there. */
+#define BIN_PATH PATH_SYSTEMD
+
+/* The Sysbox packages (sysbox-pkgr deb/): Community and Enterprise editions. */
+#define SYSBOX_PACKAGES 2
+extern const char *const sysbox_packages[SYSBOX_PACKAGES];
+
+static inline bool is_absent(int r)
+{
+	return r == -ENOENT || r == -ENOTDIR;
+}
+
+/* The probes. probe_dpkg: dpkg.database, dpkg.<pkg>.status and .version for containerd.io,
+ * sysbox-ce and sysbox-ee, dpkg.updates (checks/containerd.c). probe_program: key, the path of
+ * program name in BIN_PATH under the root, null when not found, or the errno
+ * (checks/sysbox.c). */
+int probe_dpkg(const struct host *h, const struct config *cfg, struct facts *f);
+int probe_program(const struct host *h, struct facts *f, const char *key, const char *name);
+
+/* rule_dpkg_pkg() found the evidence unreadable and set the result to unknown. */
+#define PKG_UNKNOWN 2
+
+/*
+ * The dpkg status of pkg, for a rule. Returns 1 with *ret_st, *ret_status and *ret_version
+ * (NULL when it has none) when the package is present (more than remembered: not
+ * not-installed or config-files); 0 when it is absent or there is no dpkg database;
+ * PKG_UNKNOWN when r was set to unknown; -ENOMEM.
+ */
+int rule_dpkg_pkg(struct result *r, const struct facts *f, const char *pkg,
+		  struct dpkg_status *ret_st, const struct fact **ret_status,
+		  const struct fact **ret_version);
+/* Which Sysbox package is present: returns as rule_dpkg_pkg(), with *ret_i its index in
+ * sysbox_packages. */
+int sysbox_package(struct result *r, const struct facts *f, size_t *ret_i,
+		   struct dpkg_status *ret_st, const struct fact **ret_status,
+		   const struct fact **ret_version);
+/* The FAIL for a package dpkg left mid-operation (dpkg --audit lists it; apt refuses to
+ * install anything until it is repaired). */
+int rule_broken(struct result *r, const char *pkg, const char *status);
+/* Whether dpkg.updates says that a dpkg run was interrupted (or is running now): returns 1 and
+ * adds it as evidence, 0 when it does not (or could not be read: evidence too), -ENOMEM. */
+int dpkg_interrupted(struct result *r, const struct facts *f);
+/* The FAIL for a dpkg run left unfinished: apt refuses to work until it is completed. */
+int rule_interrupted(struct result *r, const struct facts *f, const char *pkg);
 
 #endif
