@@ -16,11 +16,17 @@ static int strv_push(struct cli_strv *s, char *str)
 	return 0;
 }
 
-/* Splits a comma-separated option argument (modified in place) onto s. */
-static int strv_push_list(struct cli_strv *s, char *arg)
+/* Splits the comma-separated argument of option name (modified in place) onto s. An empty
+ * list or an empty element ('', ',', 'a,,b') is refused: --only '' would otherwise select every
+ * check. */
+static int strv_push_list(struct cli_strv *s, const char *name, char *arg)
 {
+	size_t len = strlen(arg);
 	char *save = NULL;
 
+	if (len == 0 || arg[0] == ',' || arg[len - 1] == ',' || strstr(arg, ",,"))
+		return cli_usage("%s wants check ids or globs, comma-separated, not '%s'", name, arg),
+		       -EINVAL;
 	for (char *w = strtok_r(arg, ",", &save); w; w = strtok_r(NULL, ",", &save))
 		if (strv_push(s, w) < 0)
 			return -ENOMEM;
@@ -38,8 +44,8 @@ int cli_host_option(struct cli_host_opts *o, int c, char *arg)
 	case CLI_OPT_PROFILE: o->profile = arg; break;
 	case CLI_OPT_MODE: o->mode = arg; break;
 	case CLI_OPT_DATA_ROOT: o->data_root = arg; break;
-	case CLI_OPT_SKIP: r = strv_push_list(&o->skip, arg); break;
-	case CLI_OPT_ONLY: r = strv_push_list(&o->only, arg); break;
+	case CLI_OPT_SKIP: r = strv_push_list(&o->skip, "--skip", arg); break;
+	case CLI_OPT_ONLY: r = strv_push_list(&o->only, "--only", arg); break;
 	case CLI_OPT_ASSUME: r = strv_push(&o->assume, arg); break;
 	case CLI_OPT_CACHING: o->caching = true; break;
 	case CLI_OPT_AUTOLOAD: o->shiftfs_autoload = true; break;

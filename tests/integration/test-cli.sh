@@ -31,4 +31,27 @@ fi
 expect_exit "--facts over its bound is a usage error" 2 "$CVMPREP" check --facts /dev/zero
 grep -q "cannot read '/dev/zero': File too large" "$WORK/err" && pass "--facts over its bound: says so" ||
 	fail "--facts over its bound: says so" "$(cat "$WORK/err")"
+
+# Usage errors: exit 2 and one line on stderr that names what was wrong.
+usage_case() {
+	local name=$1 text=$2
+	shift 2
+	expect_exit "usage: $name" 2 "$@"
+	if [ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -qF -- "$text" "$WORK/err"; then
+		pass "usage: $name: says $text"
+	else
+		fail "usage: $name: says $text" "$(cat "$WORK/err")"
+	fi
+}
+ROOT=$FIXTURES/ubuntu-22.04
+# An empty list selected every check.
+usage_case "--only ''" "--only wants check ids or globs, comma-separated, not ''" \
+	"$CVMPREP" check --root "$ROOT" --only ''
+usage_case "--only ," "not ','" "$CVMPREP" check --root "$ROOT" --only ,
+usage_case "--only a,,b" "not 'kernel.version,,os.distro'" \
+	"$CVMPREP" check --root "$ROOT" --only kernel.version,,os.distro
+usage_case "--skip ''" "--skip wants check ids" "$CVMPREP" check --root "$ROOT" --skip ''
+expect_exit "--only a,b still selects two" 0 "$CVMPREP" check --root "$ROOT" --only kernel.version,os.distro --format json -o "$WORK/two.json"
+n=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["checks"]))' "$WORK/two.json")
+[ "$n" = 2 ] && pass "--only a,b: two checks" || fail "--only a,b: two checks" "$n checks"
 exit 0

@@ -223,6 +223,14 @@ static void test_host_options(void **state)
 	o.profile = NULL;
 	o.mode = "nope";
 	assert_int_equal(cli_host_config(&o, &cfg), -EINVAL);
+	/* An empty list or element would select every check (--only) or none (--skip). */
+	for (size_t i = 0; i < 4; i++) {
+		char bad[4][16] = { "", ",", "a,", "a,,b" };
+
+		assert_int_equal(cli_host_option(&o, CLI_OPT_ONLY, bad[i]), -EINVAL);
+		assert_int_equal(cli_host_option(&o, CLI_OPT_SKIP, bad[i]), -EINVAL);
+	}
+	assert_int_equal(o.only.n, 1);
 	/* What is not a host option is left to the command. */
 	assert_int_equal(cli_host_option(&o, 'o', NULL), 0);
 	assert_int_equal(cli_host_option(&o, _CLI_OPT_MAX, NULL), 0);
