@@ -57,10 +57,28 @@ int cli_exit_code(int r)
 
 int cli_getopt_error(int c, char **argv)
 {
+	const char *given = argv[optind - 1];
+	char opt[3] = { '-', (char)optopt, '\0' };
+	bool is_short;
+
+	/*
+	 * getopt steps over a long option, so argv[optind - 1] is the one it refused; but within a
+	 * cluster of short options (-xyz) it steps only after the last, so argv[optind - 1] is the
+	 * argument before and the refused option is the character optopt. optopt is 0 for an
+	 * unknown long option and the option's value for a long one given a value it takes not
+	 * (--help=x).
+	 */
 	if (c == ':')
-		return cli_usage("option '%s' needs a value", argv[optind - 1]);
-	return cli_usage("unknown option '%s' (see 'cvmprep %s --help')", argv[optind - 1],
-			 arg_cmd);
+		/* A missing value: the option was the last argument, long or short. */
+		is_short = !startswith(given, "--");
+	else
+		is_short = optopt > 0 && optopt <= 0xff &&
+			   !(startswith(given, "--") && given[2] == optopt && strchr(given, '='));
+	if (is_short)
+		given = opt;
+	if (c == ':')
+		return cli_usage("option '%s' needs a value", given);
+	return cli_usage("unknown option '%s' (see 'cvmprep %s --help')", given, arg_cmd);
 }
 
 int cli_emit(const char *path, const char *data, size_t len)

@@ -51,6 +51,14 @@ usage_case "--only ," "not ','" "$CVMPREP" check --root "$ROOT" --only ,
 usage_case "--only a,,b" "not 'kernel.version,,os.distro'" \
 	"$CVMPREP" check --root "$ROOT" --only kernel.version,,os.distro
 usage_case "--skip ''" "--skip wants check ids" "$CVMPREP" check --root "$ROOT" --skip ''
+# The option named is the one refused: within a cluster (-xyz) getopt has not stepped past it.
+usage_case "-xyz" "unknown option '-x'" "$CVMPREP" check -xyz
+usage_case "--strict -xyz" "unknown option '-x'" "$CVMPREP" check --strict -xyz
+usage_case "list -xyz" "unknown option '-x' (see 'cvmprep list --help')" "$CVMPREP" list -xyz
+usage_case "--bogus" "unknown option '--bogus'" "$CVMPREP" check --bogus
+usage_case "--strict=1" "unknown option '--strict=1'" "$CVMPREP" check --strict=1
+usage_case "--profile without a value" "option '--profile' needs a value" "$CVMPREP" check --profile
+usage_case "-o without a value" "option '-o' needs a value" "$CVMPREP" check -o
 expect_exit "--only a,b still selects two" 0 "$CVMPREP" check --root "$ROOT" --only kernel.version,os.distro --format json -o "$WORK/two.json"
 n=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["checks"]))' "$WORK/two.json")
 [ "$n" = 2 ] && pass "--only a,b: two checks" || fail "--only a,b: two checks" "$n checks"
