@@ -43,6 +43,10 @@ static int cmd_hostpaths(int argc, char **argv)
 		}
 	if (optind < argc)
 		return cli_usage("unexpected argument '%s'", argv[optind]);
+	/* Coder's table has no row for it: with caching off, shiftfs autoload is "N/A". */
+	if (o.shiftfs_autoload && !o.caching)
+		return cli_usage("--shiftfs-autoload applies only with --caching (with caching off "
+				 "Coder's table says N/A)");
 	r = hostpaths_write(stdout, o.caching, o.shiftfs_autoload, format);
 	if (r == -EINVAL)
 		return cli_usage("unknown format '%s' (table, json, yaml)", format);

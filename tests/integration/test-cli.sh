@@ -59,6 +59,16 @@ usage_case "--bogus" "unknown option '--bogus'" "$CVMPREP" check --bogus
 usage_case "--strict=1" "unknown option '--strict=1'" "$CVMPREP" check --strict=1
 usage_case "--profile without a value" "option '--profile' needs a value" "$CVMPREP" check --profile
 usage_case "-o without a value" "option '-o' needs a value" "$CVMPREP" check -o
+# hostpaths --shiftfs-autoload without --caching printed the caching-off row, as if it were not
+# given: Coder's table has no such row.
+usage_case "hostpaths --shiftfs-autoload" "--shiftfs-autoload applies only with --caching" \
+	"$CVMPREP" hostpaths --shiftfs-autoload
+[ ! -s "$WORK/out" ] && pass "hostpaths --shiftfs-autoload: prints no row" ||
+	fail "hostpaths --shiftfs-autoload: prints no row" "$(head -3 "$WORK/out")"
+expect_exit "hostpaths --caching --shiftfs-autoload" 0 "$CVMPREP" hostpaths --shiftfs-autoload --caching
+# check takes it without --caching: it selects the kernel.shiftfs and kernel.headers rules.
+expect_exit "check --shiftfs-autoload without --caching" 0 "$CVMPREP" check --root "$ROOT" \
+	--only kernel.version --shiftfs-autoload
 expect_exit "--only a,b still selects two" 0 "$CVMPREP" check --root "$ROOT" --only kernel.version,os.distro --format json -o "$WORK/two.json"
 n=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["checks"]))' "$WORK/two.json")
 [ "$n" = 2 ] && pass "--only a,b: two checks" || fail "--only a,b: two checks" "$n checks"
