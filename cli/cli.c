@@ -102,6 +102,45 @@ bool cli_want_color(const char *output)
 	       !(term && streq(term, "dumb"));
 }
 
+int cli_stream_open(struct cli_stream *s)
+{
+	*s = (struct cli_stream){ 0 };
+	s->f = open_memstream(&s->buf, &s->len);
+	return s->f ? 0 : cli_oom();
+}
+
+int cli_stream_emit(struct cli_stream *s)
+{
+	int r = 0;
+
+	/* Writes into memory fail only for want of it. */
+	if (ferror(s->f) | (fclose(s->f) != 0))
+		r = cli_oom();
+	s->f = NULL;
+	if (r == 0)
+		r = cli_emit(NULL, s->buf, s->len);
+	cli_stream_free(s);
+	return r;
+}
+
+void cli_stream_free(struct cli_stream *s)
+{
+	if (s->f)
+		fclose(s->f);
+	free(s->buf);
+	*s = (struct cli_stream){ 0 };
+}
+
+int cli_stdout_done(int r)
+{
+	if (fflush(stdout) != 0)
+		return cli_exit_code(cli_fail(-errno, "cannot write to standard output"));
+	/* An earlier write failed and took what was buffered with it: its errno is gone. */
+	if (ferror(stdout))
+		return cli_usage("cannot write to standard output");
+	return r;
+}
+
 /* Takes the lock at path for as long as *ret_fd stays open. Returns 0 or the exit code. */
 static int lock_take(const char *path, int *ret_fd)
 {
@@ -140,5 +179,6 @@ int cli_run(const struct cli_cmd *cmd, int argc, char **argv, const char *lock_p
 		if (r != 0)
 			return r;
 	}
-	return cmd->fn(argc, argv);
+	r = cmd->fn(argc, argv);
+	return r == EXIT_SUCCESS ? cli_stdout_done(r) : r;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * The command line: one file per command, each exporting a descriptor, and one table of them
@@ -13,7 +14,7 @@
 
 /* Exit codes besides the verdicts (0, 1, 3) and EXIT_SUCCESS: design.md, "Exit codes". */
 enum {
-	EXIT_USAGE = 2,     /* a bad option, an operand or a file named that cannot be used */
+	EXIT_USAGE = 2,     /* a bad option or operand; a file named, or stdout, that cannot be used */
 	EXIT_LOCKED = 5,    /* another cvmprep holds the lock (CMD_TAKES_LOCK) */
 	EXIT_INTERNAL = 70, /* out of memory or a bug: never a verdict (sysexits' EX_SOFTWARE) */
 };
@@ -51,7 +52,8 @@ extern const struct cli_cmd cli_cmd_hostpaths;
 /*
  * Runs cmd with argv[0] its name: enforces cmd->flags, resets getopt for it, names it in every
  * message, then calls cmd->fn. lock_path is where CMD_TAKES_LOCK takes its lock (CLI_LOCK_PATH;
- * tests pass another). Returns the exit code.
+ * tests pass another). When it succeeds, what it wrote to stdout must have got there
+ * (cli_stdout_done). Returns the exit code.
  */
 int cli_run(const struct cli_cmd *cmd, int argc, char **argv, const char *lock_path);
 
@@ -81,6 +83,25 @@ int cli_getopt_error(int c, char **argv);
 /* Writes data to path atomically (write_file_atomic), or to stdout when path is NULL. Returns 0
  * or, after the message, -EINVAL (the write failed) or -ENOMEM. */
 int cli_emit(const char *path, const char *data, size_t len);
+
+/* A stream in memory for a writer that takes a FILE *, so that stdout is written once, by
+ * cli_emit, and a failure is reported with its errno. */
+struct cli_stream {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+/* Returns 0 or, after the message, -ENOMEM. */
+int cli_stream_open(struct cli_stream *s);
+/* Writes what s holds to stdout and frees s. Returns 0, -EINVAL or -ENOMEM (reported). */
+int cli_stream_emit(struct cli_stream *s);
+void cli_stream_free(struct cli_stream *s);
+
+/* After a command that succeeded: whether what it wrote to stdout got there (a full disk, a
+ * closed pipe). Returns r, or EXIT_USAGE after the message naming stdout and the errno, as for
+ * an unwritable -o FILE. cli_run() calls it; main() does for --help and --version. */
+int cli_stdout_done(int r);
 
 /* Whether text output goes to a colour terminal: stdout, no NO_COLOR, TERM not dumb. */
 bool cli_want_color(const char *output);

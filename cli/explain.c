@@ -20,7 +20,8 @@ static int cmd_explain(int argc, char **argv)
 		{},
 	};
 	const struct check *c;
-	int o;
+	struct cli_stream out;
+	int o, r;
 
 	while ((o = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
 		switch (o) {
@@ -32,8 +33,11 @@ static int cmd_explain(int argc, char **argv)
 	c = checks_find(argv[optind]);
 	if (!c)
 		return cli_usage("unknown check id '%s' (see 'cvmprep list')", argv[optind]);
-	catalog_explain(stdout, c);
-	return EXIT_SUCCESS;
+	r = cli_stream_open(&out);
+	if (r < 0)
+		return cli_exit_code(r);
+	catalog_explain(out.f, c);
+	return cli_exit_code(cli_stream_emit(&out));
 }
 
 const struct cli_cmd cli_cmd_explain = {

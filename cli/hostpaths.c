@@ -32,6 +32,7 @@ static int cmd_hostpaths(int argc, char **argv)
 	};
 	struct cli_host_opts o = { 0 };
 	const char *format = "table";
+	struct cli_stream out;
 	int c, r;
 
 	while ((c = cli_getopt(argc, argv, ":h", longopts, &o)) != -1)
@@ -47,14 +48,17 @@ static int cmd_hostpaths(int argc, char **argv)
 	if (o.shiftfs_autoload && !o.caching)
 		return cli_usage("--shiftfs-autoload applies only with --caching (with caching off "
 				 "Coder's table says N/A)");
-	r = hostpaths_write(stdout, o.caching, o.shiftfs_autoload, format);
-	if (r == -EINVAL)
-		return cli_usage("unknown format '%s' (table, json, yaml)", format);
+	r = cli_stream_open(&out);
 	if (r < 0)
-		return cli_exit_code(cli_oom());
-	if (fflush(stdout) != 0)
-		return cli_exit_code(cli_fail(-errno, "cannot write to standard output"));
-	return EXIT_SUCCESS;
+		return cli_exit_code(r);
+	r = hostpaths_write(out.f, o.caching, o.shiftfs_autoload, format);
+	if (r == -EINVAL) {
+		cli_stream_free(&out);
+		return cli_usage("unknown format '%s' (table, json, yaml)", format);
+	}
+	r = r < 0 ? cli_oom() : cli_stream_emit(&out);
+	cli_stream_free(&out);
+	return cli_exit_code(r);
 }
 
 const struct cli_cmd cli_cmd_hostpaths = {

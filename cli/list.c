@@ -23,6 +23,7 @@ static int cmd_list(int argc, char **argv)
 		{},
 	};
 	const char *format = "text";
+	struct cli_stream out;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1)
@@ -33,10 +34,17 @@ static int cmd_list(int argc, char **argv)
 		}
 	if (optind < argc)
 		return cli_usage("unexpected argument '%s'", argv[optind]);
-	r = catalog_list(stdout, format);
-	if (r == -EINVAL)
+	r = cli_stream_open(&out);
+	if (r < 0)
+		return cli_exit_code(r);
+	r = catalog_list(out.f, format);
+	if (r == -EINVAL) {
+		cli_stream_free(&out);
 		return cli_usage("unknown format '%s' (text, json, md)", format);
-	return r < 0 ? cli_exit_code(cli_oom()) : EXIT_SUCCESS;
+	}
+	r = r < 0 ? cli_oom() : cli_stream_emit(&out);
+	cli_stream_free(&out);
+	return cli_exit_code(r);
 }
 
 const struct cli_cmd cli_cmd_list = {

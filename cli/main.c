@@ -15,8 +15,8 @@ static void main_help(FILE *out)
 	for (size_t i = 0; i < n_cli_commands; i++)
 		fprintf(out, "  %-9s %s\n", cli_commands[i]->name, cli_commands[i]->help);
 	fputs("\n'cvmprep COMMAND --help' describes a command's options.\n"
-	      "exit status: 0 compatible, 1 incompatible, 2 usage error, 3 undecided, 70 internal\n"
-	      "error (out of memory)\n",
+	      "exit status: 0 compatible, 1 incompatible, 2 usage error (or standard output\n"
+	      "cannot be written), 3 undecided, 70 internal error (out of memory)\n",
 	      out);
 }
 
@@ -30,11 +30,11 @@ int main(int argc, char **argv)
 	}
 	if (streq(argv[1], "--help") || streq(argv[1], "-h") || streq(argv[1], "help")) {
 		main_help(stdout);
-		return EXIT_SUCCESS;
+		return cli_stdout_done(EXIT_SUCCESS);
 	}
 	if (streq(argv[1], "--version")) {
 		printf("cvmprep %s\n", CVMPREP_VERSION);
-		return EXIT_SUCCESS;
+		return cli_stdout_done(EXIT_SUCCESS);
 	}
 	cmd = cli_command_find(argv[1]);
 	if (!cmd)

@@ -69,6 +69,25 @@ expect_exit "hostpaths --caching --shiftfs-autoload" 0 "$CVMPREP" hostpaths --sh
 # check takes it without --caching: it selects the kernel.shiftfs and kernel.headers rules.
 expect_exit "check --shiftfs-autoload without --caching" 0 "$CVMPREP" check --root "$ROOT" \
 	--only kernel.version --shiftfs-autoload
+# Output that cannot be written is an error, as for -o FILE (exit 2), naming stdout and the errno:
+# list, explain and --help said nothing and exited 0.
+for cmd in "list" "list --format json" "list --format md" "explain security.selinux" "--help" \
+	"--version" "check --help" "hostpaths" "hostpaths --format json" \
+	"check --root $ROOT --only kernel.version" "facts --root $ROOT"; do
+	# shellcheck disable=SC2086 # cmd holds several words
+	"$CVMPREP" $cmd >/dev/full 2>"$WORK/err"
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q "cannot write to standard output: No space left on device$" "$WORK/err"; then
+		pass "${cmd%% --root*} >/dev/full: exit 2, says so"
+	else
+		fail "${cmd%% --root*} >/dev/full: exit 2, says so" "exit $rc: $(cat "$WORK/err")"
+	fi
+done
+"$CVMPREP" list >&- 2>"$WORK/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "cannot write to standard output: Bad file descriptor$" "$WORK/err" &&
+	pass "list with stdout closed: exit 2" || fail "list with stdout closed: exit 2" "exit $rc: $(cat "$WORK/err")"
+expect_exit "list to a file: exit 0" 0 "$CVMPREP" list
 expect_exit "--only a,b still selects two" 0 "$CVMPREP" check --root "$ROOT" --only kernel.version,os.distro --format json -o "$WORK/two.json"
 n=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["checks"]))' "$WORK/two.json")
 [ "$n" = 2 ] && pass "--only a,b: two checks" || fail "--only a,b: two checks" "$n checks"
