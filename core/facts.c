@@ -2,22 +2,68 @@
 #include "facts.h"
 
 #include <cJSON.h>
+#include <stdint.h>
 
 #include "util.h"
+
+/* FNV-1a: a hash of the key for the index. */
+static size_t key_hash(const char *key)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return (size_t)h;
+}
+
+/* The index slot holding key, or the free slot where it would go. */
+static size_t *index_find(const struct facts *f, const char *key)
+{
+	size_t mask = f->index_cap - 1, i = key_hash(key) & mask;
+
+	while (f->index[i] && !streq(f->v[f->index[i] - 1].key, key))
+		i = (i + 1) & mask;
+	return &f->index[i];
+}
+
+/* Makes room in the index for one more fact. Returns 0 or -ENOMEM. */
+static int index_grow(struct facts *f)
+{
+	size_t cap = f->index_cap ? f->index_cap : 128, *old = f->index, old_cap = f->index_cap;
+
+	if (f->n + 1 <= f->index_cap / 2)
+		return 0;
+	while (f->n + 1 > cap / 2)
+		cap *= 2;
+	f->index = calloc(cap, sizeof(*f->index));
+	if (!f->index) {
+		f->index = old;
+		return -ENOMEM;
+	}
+	f->index_cap = cap;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i])
+			*index_find(f, f->v[old[i] - 1].key) = old[i];
+	free(old);
+	return 0;
+}
 
 static struct fact *facts_slot(struct facts *f, const char *key)
 {
 	struct fact *slot;
+	size_t *at;
 
-	for (size_t i = 0; i < f->n; i++)
-		if (streq(f->v[i].key, key)) {
-			slot = &f->v[i];
-			free(slot->value);
-			free(slot->source);
-			slot->value = slot->source = NULL;
-			slot->err = 0;
-			return slot;
-		}
+	if (index_grow(f) < 0)
+		return NULL;
+	at = index_find(f, key);
+	if (*at) {
+		slot = &f->v[*at - 1];
+		free(slot->value);
+		free(slot->source);
+		slot->value = slot->source = NULL;
+		slot->err = 0;
+		return slot;
+	}
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 64;
 		struct fact *v = realloc(f->v, cap * sizeof(*v));
@@ -31,7 +77,7 @@ static struct fact *facts_slot(struct facts *f, const char *key)
 	*slot = (struct fact){ .key = strdup(key) };
 	if (!slot->key)
 		return NULL;
-	f->n++;
+	*at = ++f->n;
 	return slot;
 }
 
@@ -66,10 +112,12 @@ int facts_set_err(struct facts *f, const char *key, const char *source, int err)
 
 const struct fact *facts_get(const struct facts *f, const char *key)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (streq(f->v[i].key, key))
-			return &f->v[i];
-	return NULL;
+	size_t *at;
+
+	if (!f->index_cap)
+		return NULL;
+	at = index_find(f, key);
+	return *at ? &f->v[*at - 1] : NULL;
 }
 
 void facts_free(struct facts *f)
@@ -80,6 +128,7 @@ void facts_free(struct facts *f)
 		free(f->v[i].source);
 	}
 	free(f->v);
+	free(f->index);
 	*f = (struct facts){ 0 };
 }
 

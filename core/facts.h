@@ -24,6 +24,10 @@ struct facts {
 	struct fact *v;
 	size_t n;
 	size_t cap;
+	/* An open-addressing index of v by key (slot = 1 + the fact's position, 0 free), so that
+	 * setting and looking up n facts is linear: --facts files hold any number of keys. */
+	size_t *index;
+	size_t index_cap; /* a power of two, at least twice n; 0 before the first fact */
 };
 
 /* Records key with a value (copied, may be NULL) from source, replacing an earlier one.
