@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* kernel.idmap, kernel.seccomp-notify: what Sysbox needs of the running kernel, tried out in a
  * child process (checks/live.h) when functional probes are allowed. */
-#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdint.h>
@@ -13,6 +12,7 @@
 #include "checks.h"
 #include "core/util.h"
 #include "core/version.h"
+#include "idmap_dirs.h"
 #include "live.h"
 
 /* Older C libraries and kernel headers lack these (linux/mount.h of 5.12). */
@@ -89,17 +89,6 @@ static const char *const idmap_steps[] = {
 	[IDMAP_OVERLAY] = "mount(2) of overlayfs on an ID-mapped lower directory",
 };
 _Static_assert(ELEMENTSOF(idmap_steps) == _IDMAP_STEP_MAX, "idmap_steps");
-
-/* The temporary tree the probe mounts on, made and removed by the parent. */
-struct idmap_dirs {
-	char *top;
-	bool made; /* top exists: remove it */
-	char *lower;
-	char *upper;
-	char *work;
-	char *merged;
-	char *overlay_opts;
-};
 
 static int write_map(pid_t pid, const char *file)
 {
@@ -223,64 +212,6 @@ static int nearest_dir(const struct host *h, const char *path, char **ret_dir)
 	}
 }
 
-/* Removes name in parent and what is below it, depth levels deep: what the probe made (the
- * overlay adds work/work). Returns 0 or the first -errno (then something is left behind). */
-static int remove_tree(int parent, const char *name, unsigned depth)
-{
-	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct dirent *de;
-	int r = 0, k;
-	DIR *dir;
-
-	if (fd < 0)
-		return unlinkat(parent, name, 0) < 0 ? -errno : 0;
-	dir = depth ? fdopendir(fd) : NULL;
-	if (!dir) {
-		close(fd);
-	} else {
-		while ((k = host_readdir(dir, &de)) > 0)
-			r = remove_tree(dirfd(dir), de->d_name, depth - 1) ?: r;
-		closedir(dir);
-		r = k ?: r;
-	}
-	return unlinkat(parent, name, AT_REMOVEDIR) < 0 ? r ?: -errno : r;
-}
-
-static void idmap_dirs_free(struct idmap_dirs *d)
-{
-	free(d->top);
-	free(d->lower);
-	free(d->upper);
-	free(d->work);
-	free(d->merged);
-	free(d->overlay_opts);
-}
-
-static int idmap_dirs_make(struct idmap_dirs *d, const char *parent, const char **ret_failed)
-{
-	char **sub[] = { &d->lower, &d->upper, &d->work, &d->merged };
-	static const char *const names[] = { "lower", "upper", "work", "merged" };
-
-	d->top = strdup_printf("%s/.cvmprep-idmap-XXXXXX", streq(parent, "/") ? "" : parent);
-	if (!d->top)
-		return -ENOMEM;
-	*ret_failed = d->top;
-	if (!mkdtemp(d->top))
-		return -errno;
-	d->made = true;
-	for (size_t i = 0; i < ELEMENTSOF(sub); i++) {
-		*sub[i] = strdup_printf("%s/%s", d->top, names[i]);
-		if (!*sub[i])
-			return -ENOMEM;
-		*ret_failed = *sub[i];
-		if (mkdir(*sub[i], 0700) < 0)
-			return -errno;
-	}
-	d->overlay_opts = strdup_printf("lowerdir=%s,upperdir=%s,workdir=%s", d->lower, d->upper,
-					d->work);
-	return d->overlay_opts ? 0 : -ENOMEM;
-}
-
 /*
  * kernel.idmap_mount and kernel.idmap_overlay: the probe sysbox-mgr runs at start-up, in a
  * temporary directory under the data root (or its nearest existing parent), which is removed
@@ -289,7 +220,7 @@ static int idmap_dirs_make(struct idmap_dirs *d, const char *parent, const char 
 static int probe_idmap(const struct host *h, const struct config *cfg, struct facts *f)
 {
 	const char *data_root = cfg->data_root ? cfg->data_root : DATA_ROOT_DEFAULT;
-	_cleanup_(idmap_dirs_free) struct idmap_dirs d = { 0 };
+	_cleanup_(idmap_dirs_free) struct idmap_dirs d = IDMAP_DIRS_INIT;
 	_cleanup_free_ char *parent = NULL, *source = NULL, *ovl_source = NULL;
 	struct child_result res = { 0 }, mount_res;
 	const char *failed = NULL;
@@ -313,7 +244,8 @@ static int probe_idmap(const struct host *h, const struct config *cfg, struct fa
 	} else if (r != -ENOMEM) {
 		source = strdup_printf("mkdir '%s'", failed);
 	}
-	if (d.made && (rm = remove_tree(AT_FDCWD, d.top, 2)) < 0 && source) {
+	rm = idmap_dirs_remove(&d);
+	if (rm < 0 && source) {
 		/* The verdict stands; what is left behind is said where it is shown. */
 		char *with = strdup_printf("%s (could not remove '%s': %s)", source, d.top,
 					   strerror(-rm));

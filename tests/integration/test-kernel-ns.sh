@@ -173,6 +173,59 @@ for dr in "$WORK/dr/sysbox" /var/lib/sysbox; do
 		fail "idmap probe in $parent: no directory left" "$(ls -A "$parent" | grep cvmprep)"; fi
 done
 
+# Killed during the ID-mapped mount probe (mount(2) in the probe child held 3 s by strace):
+# SIGINT and SIGTERM remove the probe directory before the process ends; what SIGKILL leaves,
+# the next run removes. Directories of live runs are left alone: a pid alive here, or a lock
+# held (a run in another PID namespace), or no pid in the name and recent.
+probe_killed() { # SIGNAL DIR: starts the probe with its data root in DIR, sends SIGNAL mid-probe
+	local sig=$1 dir=$2 tracer pid child i
+	# env: a background job of a script starts with SIGINT ignored, which cvmprep keeps
+	env --default-signal=INT strace -f -qq -o /dev/null -e trace=mount -e inject=mount:delay_enter=3s \
+		"$CVMPREP" check --only kernel.idmap --data-root "$dir/sysbox" --format json -o "$dir/out.json" 2>/dev/null &
+	tracer=$!
+	for i in $(seq 100); do
+		pid=$(cat "/proc/$tracer/task/$tracer/children" 2>/dev/null) && pid=${pid%% *}
+		[ -n "$pid" ] && child=$(cat /proc/"$pid"/task/*/children 2>/dev/null) && [ -n "$child" ] && break
+		sleep 0.05
+	done
+	ls -A "$dir" >"$dir.during"
+	[ -n "$pid" ] && kill "-$sig" "$pid"
+	wait "$tracer" 2>/dev/null
+	# the probe child ends when its delayed mount(2) returns
+	for i in $(seq 100); do [ -n "${child:-}" ] && [ -d "/proc/${child%% *}" ] || break; sleep 0.05; done
+}
+if [ "$(id -u)" -eq 0 ] && command -v strace >/dev/null && strace -qq -o /dev/null -e inject=getpid:delay_enter=1 true 2>/dev/null; then
+	for sig in INT TERM; do
+		d=$WORK/kill-$sig && mkdir -p "$d"
+		probe_killed "$sig" "$d"
+		if grep -q '^\.cvmprep-idmap-[0-9]*-' "$d.during"; then pass "SIG$sig mid-probe: the probe directory existed"; else
+			fail "SIG$sig mid-probe: the probe directory existed" "$(cat "$d.during")"; fi
+		if [ -z "$(ls -A "$d")" ]; then pass "SIG$sig mid-probe: nothing left behind"; else
+			fail "SIG$sig mid-probe: nothing left behind" "$(ls -A "$d")"; fi
+	done
+	d=$WORK/kill-KILL && mkdir -p "$d"
+	probe_killed KILL "$d"
+	left=$(ls -A "$d")
+	case $left in .cvmprep-idmap-[0-9]*-*) pass "SIGKILL mid-probe leaves $left" ;; *) fail "SIGKILL mid-probe leaves its directory" "'$left'" ;; esac
+	# Beside it: a live run's (this shell's pid), one locked by a live process whose pid is
+	# dead here, and ones without a pid, recent and an hour old.
+	true & dead=$! && wait $dead
+	mkdir "$d/.cvmprep-idmap-$$-live01" "$d/.cvmprep-idmap-$dead-locked" "$d/.cvmprep-idmap-Rec3nt" "$d/.cvmprep-idmap-0ld0ne" "$d/.cvmprep-idmap-$dead-gone01"
+	mkdir "$d/.cvmprep-idmap-$dead-gone01/lower" "$d/.cvmprep-idmap-0ld0ne/work" "$d/.cvmprep-idmap-0ld0ne/work/work"
+	touch -d '1 hour ago' "$d/.cvmprep-idmap-0ld0ne"
+	flock "$d/.cvmprep-idmap-$dead-locked" sleep 30 & holder=$!
+	sleep 0.2
+	"$CVMPREP" check --only kernel.idmap --data-root "$d/sysbox" --format json -o "$WORK/stale.json"
+	kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+	want=$(printf '%s\n' ".cvmprep-idmap-$$-live01" ".cvmprep-idmap-$dead-locked" .cvmprep-idmap-Rec3nt | sort)
+	got=$(ls -A "$d" | sort)
+	if [ "$got" = "$want" ]; then pass "next run: stale probe directories removed, live ones kept"; else
+		fail "next run: stale probe directories removed, live ones kept" "left: $(echo $got)"; fi
+	expect "next run: the probe still answers" "$WORK/stale.json" kernel.idmap pass
+else
+	skip "killed mid-probe" "needs root and strace with syscall delay injection"
+fi
+
 # Live failures, in a mount namespace: a data root on ramfs (no ID-mapped mounts), one on a
 # read-only filesystem (the probe cannot make its directory), and a masked /proc file (procfs
 # is then not fully visible, as in a container with masked paths).
