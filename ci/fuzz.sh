@@ -26,6 +26,7 @@ for target in tests/fuzz/fuzz-*.c; do
 	fuzz-daemon-json) for f in tests/fixtures/runtime-*/etc/docker/daemon.json; do [ -f "$f" ] && cp "$f" "$corpus/$(echo "$f" | tr / _)"; done ;;
 	fuzz-dpkg) for f in tests/fixtures/runtime-*/var/lib/dpkg/status tests/fixtures/runtime-*/etc/apt/preferences.d/*; do [ -f "$f" ] && cp "$f" "$corpus/$(echo "$f" | tr / _)"; done ;;
 	fuzz-facts) for f in tests/fixtures/*/; do [ -x ./cvmprep ] && ./cvmprep facts --root "$f" -o "$corpus/$(basename "$f").json" || true; done ;;
+	fuzz-writers) for f in tests/fixtures/hostile-strings/etc/os-release tests/fixtures/hostile-strings/proc/sys/kernel/hostname; do cp "$f" "$corpus/$(echo "$f" | tr / _)"; done ;;
 	esac
 	echo "== $name: ${seconds}s"
 	"$out/$name" -max_total_time="$seconds" -max_len=65536 "$corpus" 2>&1 | grep -E '^#[0-9]+.*DONE|ERROR|SUMMARY' || true

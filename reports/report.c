@@ -5,6 +5,7 @@
 
 #include "checks/checks.h"
 #include "core/util.h"
+#include "escape.h"
 
 static const char *fact_value(const struct facts *f, const char *key)
 {
@@ -84,11 +85,67 @@ fail:
 	return NULL;
 }
 
-int json_print(const cJSON *json, char **ret, size_t *ret_len)
+/* The note an evidence object (or a fact) gets when its text was not UTF-8. */
+#define UTF8_NOTE "not UTF-8: the bytes that are not are written \\xNN"
+
+static char *escaped_copy(const char *s)
 {
-	_cleanup_free_ char *text = cJSON_Print(json);
+	_cleanup_free_ char *e = utf8_escape_invalid(s);
+	char *c;
+
+	if (!e)
+		return NULL;
+	c = cJSON_malloc(strlen(e) + 1);
+	if (c)
+		strcpy(c, e);
+	return c;
+}
+
+/*
+ * cJSON writes bytes as they are, so a host's invalid UTF-8 would make the document invalid
+ * JSON: each string and member name that is not UTF-8 is rewritten with those bytes as \xNN,
+ * and an object with a "source" (a piece of evidence, a fact) says so in "note".
+ */
+static int json_fix_utf8(cJSON *item)
+{
+	bool fixed = false;
+
+	for (cJSON *c = item->child; c; c = c->next) {
+		if (c->string && !utf8_valid(c->string)) {
+			char *name = escaped_copy(c->string);
+
+			if (!name)
+				return -ENOMEM;
+			if (!(c->type & cJSON_StringIsConst))
+				cJSON_free(c->string);
+			c->type &= ~cJSON_StringIsConst;
+			c->string = name;
+			fixed = true;
+		}
+		if (cJSON_IsString(c) && c->valuestring && !utf8_valid(c->valuestring)) {
+			_cleanup_free_ char *e = utf8_escape_invalid(c->valuestring);
+
+			if (!e || !cJSON_SetValuestring(c, e))
+				return -ENOMEM;
+			fixed = true;
+		}
+		if (c->child && json_fix_utf8(c) < 0)
+			return -ENOMEM;
+	}
+	if (fixed && cJSON_IsObject(item) && cJSON_HasObjectItem(item, "source") &&
+	    !cJSON_HasObjectItem(item, "note") && !cJSON_AddStringToObject(item, "note", UTF8_NOTE))
+		return -ENOMEM;
+	return 0;
+}
+
+int json_print(cJSON *json, char **ret, size_t *ret_len)
+{
+	_cleanup_free_ char *text = NULL;
 	char *out;
 
+	if (json_fix_utf8(json) < 0)
+		return -ENOMEM;
+	text = cJSON_Print(json);
 	if (!text)
 		return -ENOMEM;
 	out = strdup_printf("%s\n", text);

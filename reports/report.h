@@ -66,7 +66,8 @@ int report_write_json(const struct report *rep, bool color, char **ret, size_t *
 /* The common head of every JSON document the tool writes: schema, tool, generated_at.
  * Returns the new object or NULL. */
 struct cJSON *report_json_head(const char *schema, time_t when);
-/* Pretty-prints json with a final newline into a new buffer. Returns 0 or -ENOMEM. */
-int json_print(const struct cJSON *json, char **ret, size_t *ret_len);
+/* Pretty-prints json with a final newline into a new buffer, as valid UTF-8 whatever the host
+ * wrote (json_fix_utf8 in report.c rewrites the strings that are not). Returns 0 or -ENOMEM. */
+int json_print(struct cJSON *json, char **ret, size_t *ret_len);
 
 #endif

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The human report: a header, an aligned table, the details of what did not pass, the summary
- * and the verdict. */
+ * and the verdict. What comes from the host is escaped: it reaches a terminal. */
 #include <stdio.h>
 
 #include "core/util.h"
+#include "escape.h"
 #include "report.h"
 
 static const char *const status_colors[] = {
@@ -23,37 +24,63 @@ _Static_assert(ELEMENTSOF(verdict_colors) == _VERDICT_MAX, "verdict_colors");
 /* Wider observed values are cut in the table; the JSON has them whole. */
 #define OBSERVED_WIDTH_MAX 32
 
+/* Writes each of the NULL-ended strings, those from the host escaped (escape.h). */
 static void write_header(FILE *out, const struct report *rep)
 {
 	const struct report_header *h = &rep->header;
 	const char *os = h->os_pretty_name ? h->os_pretty_name : h->os_id;
+	const char *parts[][2] = {
+		{ "cvmprep " CVMPREP_VERSION ": node ", h->hostname ? h->hostname : "?" },
+		{ ", ", os ? os : "unknown OS" },
+		{ ", kernel ", h->kernel ? h->kernel : "?" },
+		{ ", ", h->arch ? h->arch : "?" },
+		{ ", mode ", h->mode },
+		{ " (", h->mode_source ? h->mode_source : "not recorded" },
+		{ "), profile ", rep->cfg->profile->name },
+		{ rep->cfg->caching ? " +caching" : "", "" },
+		{ rep->cfg->shiftfs_autoload ? " +shiftfs-autoload" : "", "" },
+		{ ", root ", h->root },
+	};
 
-	fprintf(out, "cvmprep %s: node %s, %s, kernel %s, %s, mode %s (%s), profile %s%s%s, root %s\n\n",
-		CVMPREP_VERSION, h->hostname ? h->hostname : "?", os ? os : "unknown OS",
-		h->kernel ? h->kernel : "?", h->arch ? h->arch : "?", h->mode,
-		h->mode_source ? h->mode_source : "not recorded", rep->cfg->profile->name,
-		rep->cfg->caching ? " +caching" : "", rep->cfg->shiftfs_autoload ? " +shiftfs-autoload" : "",
-		h->root);
+	for (size_t i = 0; i < ELEMENTSOF(parts); i++) {
+		fputs(parts[i][0], out);
+		text_escape_fputs(out, parts[i][1]);
+	}
+	fputs("\n\n", out);
+}
+
+/* A continuation line under the row: "expected: ...", "fix: ...". */
+static void write_detail(FILE *out, int indent, const char *label, const char *s)
+{
+	if (!s)
+		return;
+	fprintf(out, "%*s  %s: ", indent, "", label);
+	text_escape_fputs(out, s);
+	fputc('\n', out);
 }
 
 static void write_row(FILE *out, const struct result *r, int id_w, int obs_w, bool color)
 {
 	const char *obs = r->observed ? r->observed : "-";
-	int obs_len = (int)strlen(obs);
+	int obs_len = (int)text_escape(NULL, 0, obs);
 
 	fprintf(out, "%s%-7s%s  %-*s  ", color ? status_colors[r->status] : "",
 		status_to_string(r->status), color ? RESET : "", id_w, r->check->id);
-	if (obs_len > obs_w)
-		fprintf(out, "%.*s…  ", obs_w - 1, obs);
-	else
-		fprintf(out, "%-*s  ", obs_w, obs);
-	fprintf(out, "%s\n", r->message ? r->message : "");
+	if (obs_len > obs_w) {
+		char cut[OBSERVED_WIDTH_MAX];
+
+		text_escape(cut, (size_t)obs_w, obs);
+		fprintf(out, "%s…  ", cut);
+	} else {
+		text_escape_fputs(out, obs);
+		fprintf(out, "%*s  ", obs_w - obs_len, "");
+	}
+	text_escape_fputs(out, r->message ? r->message : "");
+	fputc('\n', out);
 	if (r->status == STATUS_PASS || r->status == STATUS_SKIP)
 		return;
-	if (r->expected)
-		fprintf(out, "%*s  expected: %s\n", 7 + 2 + id_w + 2 + obs_w, "", r->expected);
-	if (r->remediation)
-		fprintf(out, "%*s  fix: %s\n", 7 + 2 + id_w + 2 + obs_w, "", r->remediation);
+	write_detail(out, 7 + 2 + id_w + 2 + obs_w, "expected", r->expected);
+	write_detail(out, 7 + 2 + id_w + 2 + obs_w, "fix", r->remediation);
 }
 
 int report_write_text(const struct report *rep, bool color, char **ret, size_t *ret_len)
@@ -67,7 +94,7 @@ int report_write_text(const struct report *rep, bool color, char **ret, size_t *
 		return -ENOMEM;
 	for (size_t i = 0; i < rep->n_results; i++) {
 		const struct result *r = &rep->results[i];
-		int w = r->observed ? (int)strlen(r->observed) : 1;
+		int w = r->observed ? (int)text_escape(NULL, 0, r->observed) : 1;
 
 		if ((int)strlen(r->check->id) > id_w)
 			id_w = (int)strlen(r->check->id);

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* libFuzzer target: the text and JSON writers on a hostname, an os-release name, an observed
+ * value and a piece of evidence made of arbitrary bytes. The text must hold no control byte but
+ * its line ends; the JSON must be UTF-8 and parse. */
+#include <cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "reports/escape.h"
+#include "reports/report.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_text(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if ((c < 0x20 && c != '\n') || c == 0x7f)
+			abort();
+		if (c == 0xc2 && i + 1 < len && (unsigned char)text[i + 1] >= 0x80 &&
+		    (unsigned char)text[i + 1] < 0xa0)
+			abort();
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	_cleanup_free_ char *s = strndup((const char *)data, size), *text = NULL, *json = NULL;
+	struct evidence ev = { .source = (char *)"/etc/hostname" };
+	struct result res = { .status = STATUS_FAIL };
+	struct config cfg = { .profile = &profiles[0] };
+	struct facts f = { 0 };
+	struct report rep;
+	size_t len;
+	cJSON *parsed;
+
+	if (!s)
+		return 0;
+	if (facts_set(&f, "host.hostname", "/proc/sys/kernel/hostname", s) < 0 ||
+	    facts_set(&f, "os.pretty_name", "/etc/os-release", s) < 0)
+		goto out;
+	ev.value = s;
+	res = (struct result){ .check = checks_get(0), .status = STATUS_FAIL, .observed = s,
+			       .expected = s, .message = s, .remediation = s, .evidence = &ev,
+			       .n_evidence = 1 };
+	rep = (struct report){ .cfg = &cfg, .facts = &f, .root = s, .mode = "host",
+			       .results = &res, .n_results = 1 };
+	report_tally(&rep);
+	if (report_write_text(&rep, false, &text, &len) == 0)
+		check_text(text, len);
+	if (report_write_json(&rep, false, &json, &len) == 0) {
+		if (!utf8_valid(json))
+			abort();
+		parsed = cJSON_Parse(json);
+		if (!parsed)
+			abort();
+		cJSON_Delete(parsed);
+	}
+out:
+	facts_free(&f);
+	return 0;
+}
