@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
 	build-essential pkg-config
 	libkmod-dev libblkid-dev libudev-dev libcjson-dev zlib1g-dev  # the tool
+	libssl-dev                                                     # provision: SHA-256 (libcrypto)
 	libcmocka-dev                                                  # unit tests
 	python3 python3-jsonschema                                     # schema validation in tests
 	util-linux kmod                                                # unshare, setpriv; depmod

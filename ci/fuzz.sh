@@ -9,9 +9,9 @@ mkdir -p "$out"
 command -v clang >/dev/null || { echo "ci/fuzz.sh: clang is needed (apt-get install clang)" >&2; exit 1; }
 
 flags=(-std=gnu11 -D_GNU_SOURCE -I. -g -O1 -fsanitize=fuzzer,address,undefined
-	$(pkg-config --cflags libkmod blkid libudev libcjson zlib))
-srcs=$(ls core/*.c checks/*.c reports/*.c)
-libs=$(pkg-config --libs libkmod blkid libudev libcjson zlib)
+	$(pkg-config --cflags libkmod blkid libudev libcjson zlib libcrypto))
+srcs=$(ls core/*.c checks/*.c reports/*.c provision/*.c)
+libs=$(pkg-config --libs libkmod blkid libudev libcjson zlib libcrypto)
 
 for target in tests/fuzz/fuzz-*.c; do
 	name=$(basename "$target" .c)
@@ -25,6 +25,9 @@ for target in tests/fuzz/fuzz-*.c; do
 	fuzz-kver) find tests/fixtures -name osrelease -exec sh -c 'cp "$1" "$2/$(echo "$1" | tr / _)"' _ {} "$corpus" \; ;;
 	fuzz-daemon-json) for f in tests/fixtures/runtime-*/etc/docker/daemon.json; do [ -f "$f" ] && cp "$f" "$corpus/$(echo "$f" | tr / _)"; done ;;
 	fuzz-dpkg) for f in tests/fixtures/runtime-*/var/lib/dpkg/status tests/fixtures/runtime-*/etc/apt/preferences.d/*; do [ -f "$f" ] && cp "$f" "$corpus/$(echo "$f" | tr / _)"; done ;;
+	fuzz-aptsim) printf 'Remv docker-ce [5:24.0.7-1]\nInst containerd.io [1.6.9-1] (1.5.11-1 r [amd64])\nConf containerd.io (1.5.11-1 r [amd64])\n' >"$corpus/sim"
+		printf 'containerd.io |   1.5.11-1 | file:/srv/repo ./ Packages\n' >"$corpus/madison"
+		printf '{\n    "bip": "10.0.0.1/16",\n    "runtimes": {"x": {"path": "/x"}}\n}\n' >"$corpus/daemon.json" ;;
 	fuzz-facts) for f in tests/fixtures/*/; do [ -x ./cvmprep ] && ./cvmprep facts --root "$f" -o "$corpus/$(basename "$f").json" || true; done ;;
 	fuzz-writers) for f in tests/fixtures/hostile-strings/etc/os-release tests/fixtures/hostile-strings/proc/sys/kernel/hostname; do cp "$f" "$corpus/$(echo "$f" | tr / _)"; done ;;
 	esac
