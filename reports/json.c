@@ -109,6 +109,8 @@ static bool add_body(cJSON *root, const struct report *rep)
 	for (size_t i = 0; i < rep->n_results; i++)
 		if (!add_result(checks, &rep->results[i]))
 			return false;
+	if (rep->provision)
+		return cJSON_AddItemReferenceToObject(root, "provision", (cJSON *)rep->provision);
 	return cJSON_AddNullToObject(root, "provision") != NULL;
 }
 

@@ -37,6 +37,8 @@ struct report {
 	const struct result *results;
 	size_t n_results;
 	time_t generated_at;
+	/* The "provision" section (provision/report.h), or NULL for null: `cvmprep check`. */
+	const struct cJSON *provision;
 	/* Filled by report_tally. */
 	unsigned summary[_STATUS_MAX];
 	enum verdict verdict;

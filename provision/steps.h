@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CVMPREP_PROV_STEPS_H
+#define CVMPREP_PROV_STEPS_H
+
+#include "plan.h"
+
+/* One pair per step of prov_steps[] (steps.c), in their files. */
+int recover_satisfied(struct prov_ctx *c);
+int recover_apply(struct prov_ctx *c);
+int containerd_satisfied(struct prov_ctx *c);
+int containerd_apply(struct prov_ctx *c);
+int daemon_json_satisfied(struct prov_ctx *c);
+int daemon_json_apply(struct prov_ctx *c);
+int sysbox_satisfied(struct prov_ctx *c);
+int sysbox_apply(struct prov_ctx *c);
+int verify_apply(struct prov_ctx *c);
+
+/* The containerd.io pin file and the package it holds. */
+#define CONTAINERD_PKG "containerd.io"
+#define CONTAINERD_PIN_FILE "/etc/apt/preferences.d/cvmprep-containerd"
+#define CONTAINERD_PIN_PRIORITY 1001
+
+/* The pin file's text for version; caller frees. NULL on allocation failure. */
+char *containerd_pin_text(const char *version);
+
+/* Whether Docker is installed under the root (dockerd on the package path). */
+bool docker_installed(const struct host *h);
+
+#endif
