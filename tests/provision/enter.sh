@@ -5,6 +5,7 @@
 # mounts go with the namespace. Settings come from lib.sh through the environment:
 #   TB_LOWER  the cached base (read-only lowerdir)     TB_DIR  the root's upper/, work/, merged/
 #   TB_REPO   bound read-only at /srv/repo             TB_BIN  bound read-only at /usr/local/bin/cvmprep
+#   TB_DIR/out bound at /out: files a test reads afterwards, outside the root's own tree
 #   TB_CHROOT 1: chroot into the root; 0: run on this side, the root mounted at TB_DIR/merged
 #   TB_HTTP   1: serve TB_REPO at http://127.0.0.1:8080 first (requests logged to TB_HTTP_LOG)
 #   TB_STRACE a file: trace every execve of the command into it
@@ -19,6 +20,8 @@ mount -t tmpfs -o mode=1777 tmpfs "$m/tmp"
 mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$m/dev/pts"
 mount --bind "$TB_REPO" "$m/srv/repo"
 mount -o remount,bind,ro "$m/srv/repo"
+mkdir -p "$TB_DIR/out" "$m/out"
+mount --bind "$TB_DIR/out" "$m/out"
 [ -e "$m/usr/local/bin/cvmprep" ] || : >"$m/usr/local/bin/cvmprep"
 mount --bind "$TB_BIN" "$m/usr/local/bin/cvmprep"
 mount -o remount,bind,ro "$m/usr/local/bin/cvmprep"

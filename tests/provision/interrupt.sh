@@ -47,7 +47,7 @@ esac
 for v in $victims; do echo "interrupt.sh: kill -9 $v ($(comm "$v")) at $point"; done
 kill -9 $victims
 rm -f "$p" "$p.reached" "$hook"
-wait "$main"
+wait "$main" 2>/dev/null
 echo "exit $?"
 # What the killed process left behind (a dpkg whose apt-get died, an apt-get whose cvmprep
 # died) goes on: wait for it, as a node's operator would before running cvmprep again.

@@ -3,7 +3,9 @@
 # repositories. See tests/provision/README.md for the layout and the figures.
 #
 #   tb_init                  once per script: the cached base (base.sh), the packages and
-#                            repositories (packages.sh) under $TB; exits 77 when it cannot run
+#                            repositories (packages.sh) under $TB; exits 77 when it cannot run.
+#                            Sets CODENAME, ARCH, SYSBOX_SHA256, DOCKER_CE_OLD (accepts
+#                            containerd.io 1.5.11), DOCKER_CE_NEW (needs >= 1.6.24)
 #   tb_root NAME [flat] [docker]
 #                            a fresh root NAME on the cached base. Its apt sources: the real
 #                            dependencies always; "flat" adds the trusted flat repository of every
@@ -23,12 +25,13 @@
 #                            cvmprep) gets SIGKILL; waits for what is left to end; prints
 #                            "exit N" (cvmprep's status)
 #   tb_state NAME            the provisioned state: packages, holds, pin file, daemon.json
-#   tb_tree NAME             every file of NAME but /proc, /tmp, /dev: type, mode, owner, size,
+#   tb_tree NAME             every file of NAME but /proc, /sys, /tmp, /dev, /out: type, mode, owner, size,
 #                            mtime and ctime (compare two to show nothing changed)
 #   tb_audit NAME            dpkg --audit output (empty when dpkg's state is clean)
 # Environment of tb_run and tb_host: TB_HTTP=1 serves $TB/repo at $TB_URL (requests appended to
 # TB_HTTP_LOG); TB_STRACE=FILE traces every execve into FILE. In a root, /srv/repo is $TB/repo:
-# deps/ flat/ docker/ (repositories), docker.asc docker.gpg (keys), sysbox-ce.deb, sysbox-ce.sha256.
+# deps/ flat/ docker/ (repositories), docker.asc docker.gpg (keys), sysbox-ce.deb, sysbox-ce.sha256;
+# /out is $(tb_out NAME), for reports: a mount of its own, so tb_tree does not list it.
 
 TBLIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TB=$WORK/tb
@@ -58,6 +61,8 @@ tb_init() {
 	CODENAME=$(. /etc/os-release && echo "$VERSION_CODENAME")
 	ARCH=$(dpkg --print-architecture)
 	SYSBOX_SHA256=$(cat "$TB/repo/sysbox-ce.sha256")
+	DOCKER_CE_OLD=$(dpkg-deb -f "$TB"/repo/pool/docker-ce_20.*.deb Version)
+	DOCKER_CE_NEW=$(dpkg-deb -f "$TB"/repo/pool/docker-ce_26.*.deb Version)
 }
 
 # tb_root NAME [flat] [docker]: see the top of this file.
@@ -65,7 +70,10 @@ tb_root() {
 	local name=$1 d=$TB/roots/$1 s u
 	shift
 	rm -rf "$d"
-	mkdir -p "$d/work" "$d/merged" "$d/upper/etc/apt/sources.list.d"
+	mkdir -p "$d/work" "$d/merged" "$d/upper/etc/apt/sources.list.d" "$d/upper/run/lock"
+	# /run/lock in the upper layer from the start: the lock file cvmprep makes there changes
+	# /run/lock alone, not / and /run by a copy-up (on a node /run is a tmpfs)
+	chmod 1777 "$d/upper/run/lock"
 	u=$d/upper/etc/apt/sources.list.d
 	echo 'deb [trusted=yes] file:/srv/repo/deps ./' >"$u/testbed-deps.list"
 	for s in "$@"; do
@@ -80,6 +88,9 @@ tb_root() {
 		esac
 	done
 	tb_run "$name" apt-get -q update >"$d/update.log" 2>&1 || { cat "$d/update.log" >&2; return 1; }
+	# The first listing lets overlayfs mark its upper directories (an xattr, a new ctime): let
+	# it happen now, not between two listings a test compares.
+	tb_tree "$name" >/dev/null
 }
 
 # tb_ns CHROOT NAME CMD...: tb_run (CHROOT 1) and tb_host (CHROOT 0).
@@ -95,6 +106,7 @@ tb_ns() {
 tb_run() { tb_ns 1 "$@"; }
 tb_host() { tb_ns 0 "$@"; }
 tb_mnt() { echo "$TB/roots/$1/merged"; }
+tb_out() { echo "$TB/roots/$1/out"; }
 tb_sh() { tb_run "$1" /bin/bash -c "$2"; }
 tb_provision() {
 	local name=$1
@@ -115,14 +127,32 @@ tb_state() {
 				echo "$p not-installed"
 		done
 		echo "holds: $(apt-mark showhold | tr "\n" " ")"
-		for f in /etc/apt/preferences.d/*; do [ -f "$f" ] && { echo "== $f"; grep -v "^#" "$f"; }; done
+		for f in /etc/apt/preferences.d/*; do [ -f "$f" ] && { echo "== $f"; grep -v -e "^#" -e "^\$" "$f"; }; done
 		f=/etc/docker/daemon.json
 		if [ -f "$f" ]; then echo "== $f"; cat "$f"; else echo "no $f"; fi'
 }
 
 tb_tree() {
-	tb_run "$1" find / -xdev \( -path /proc -o -path /tmp -o -path /dev \) -prune -o \
+	tb_run "$1" find / -xdev \( -path /proc -o -path /sys -o -path /tmp -o -path /dev -o -path /out \) -prune -o \
 		-printf '%p %y %m %U:%G %s %T@ %C@\n' | LC_ALL=C sort
 }
 
 tb_audit() { tb_run "$1" dpkg --audit 2>&1; }
+
+# Assertions the provisioning tests share.
+# tb_same NAME WANT GOT: passes when the two texts are equal, else shows how they differ.
+tb_same() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1" "$(diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | head -20)"
+	fi
+}
+# tb_json FILE EXPR: prints the Python expression EXPR of the JSON document d in FILE.
+tb_json() {
+	/usr/bin/python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(eval(sys.argv[2]))' "$1" "$2" 2>&1
+}
+# tb_steps FILE: "name:outcome ..." of a JSON report's provision steps.
+tb_steps() { tb_json "$1" '" ".join(s["name"] + ":" + s["outcome"] for s in d["provision"]["steps"])'; }

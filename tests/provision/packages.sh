@@ -61,6 +61,13 @@ build() {
 	rm -rf "$dir" "$tmp/$name.postinst"
 }
 
+# unit PACKAGE NAME EXEC: a systemd unit (the test roots run no systemd: it is never started).
+unit() {
+	mkdir -p "$tmp/$1/lib/systemd/system"
+	printf '[Unit]\nDescription=%s (stand-in)\n\n[Service]\nExecStart=%s\n\n[Install]\nWantedBy=multi-user.target\n' \
+		"$2" "$3" >"$tmp/$1/lib/systemd/system/$2.service"
+}
+
 # exe PACKAGE PATH TEXT: an executable that prints TEXT.
 exe() {
 	mkdir -p "$(dirname "$tmp/$1$2")"
@@ -86,6 +93,7 @@ done
 docker_ce() {
 	exe docker-ce /usr/bin/dockerd "dockerd stand-in $1"
 	exe docker-ce /usr/bin/docker "CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES"
+	unit docker-ce docker /usr/bin/dockerd
 	build docker-ce "$1" "Depends: containerd.io (>= $2)"$'\n'
 }
 docker_ce "5:20.10.24~3-0~debian-$codename" 1.4.1
@@ -100,6 +108,9 @@ docker_ce "5:26.1.4-1~debian.${VERSION_ID:-0}~$codename" 1.6.24
 for b in sysbox-runc sysbox-mgr sysbox-fs; do
 	exe sysbox-ce "/usr/bin/$b" "$b"$'\n\tedition: \tCommunity Edition (CE)\n\tversion: \t0.7.1'
 done
+unit sysbox-ce sysbox /bin/true
+unit sysbox-ce sysbox-mgr /usr/bin/sysbox-mgr
+unit sysbox-ce sysbox-fs /usr/bin/sysbox-fs
 cat >"$tmp/sysbox-ce.postinst" <<'EOF'
 [ "$1" = configure ] || exit 0
 note() { echo "sysbox-ce.postinst: $*" >>/var/log/testbed-maint.log; }
