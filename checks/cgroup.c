@@ -78,10 +78,10 @@ static int rule_cgroup(const struct check *c _unused_, const struct facts *f,
 	ret = result_need(r, f, "cgroup.fstype", &fs);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, fs) < 0 || result_evidence_fact(r, uni) < 0 ||
-	    result_evidence_fact(r, ctl) < 0 ||
-	    result_expected(r, "a cgroup v1, hybrid or v2 hierarchy at %s", CGROUP_DIR) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, fs);
+	result_evidence_fact(r, uni);
+	result_evidence_fact(r, ctl);
+	result_expected(r, "a cgroup v1, hybrid or v2 hierarchy at %s", CGROUP_DIR);
 	for (size_t i = 0; fs->value && i < ELEMENTSOF(layouts); i++) {
 		if (!streq(fs->value, layouts[i].fstype) ||
 		    (layouts[i].unified && !(uni && streq_ptr(uni->value, layouts[i].unified))))
@@ -93,15 +93,13 @@ static int rule_cgroup(const struct check *c _unused_, const struct facts *f,
 		return ret ?: result_set(r, STATUS_PASS, "cgroup %s: Sysbox supports it",
 					 layouts[i].version);
 	}
-	if (result_observed(r, "%s", fs->value ? fs->value : "none") < 0)
-		return -ENOMEM;
+	result_observed(r, "%s", fs->value ? fs->value : "none");
 	/* A directory in a tree (--root) says nothing of the cgroups its system mounts. */
 	if (!cfg->live)
 		return result_set(r, STATUS_UNKNOWN, "%s of this tree is not a mounted cgroup "
 				  "filesystem (%s)", CGROUP_DIR, fs->value ? fs->value : "none");
-	if (result_remediation(r, "mount the cgroup hierarchy at %s (systemd does at boot)",
-			       CGROUP_DIR) < 0)
-		return -ENOMEM;
+	result_remediation(r, "mount the cgroup hierarchy at %s (systemd does at boot)",
+			   CGROUP_DIR);
 	return result_set(r, STATUS_FAIL, "no cgroup filesystem is mounted at %s (%s)", CGROUP_DIR,
 			  fs->value ? fs->value : "none");
 }

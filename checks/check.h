@@ -76,6 +76,7 @@ struct result {
 	struct evidence *evidence;
 	size_t n_evidence;
 	unsigned long long duration_us;
+	int err; /* 0, or -ENOMEM once a result_*() setter failed: sticky, the runner reports it */
 };
 
 /* Reads the host and records facts. Returns 0, or -errno when the probe as a whole could not
@@ -108,7 +109,12 @@ size_t checks_count(void);
 const struct check *checks_get(size_t i);
 const struct check *checks_find(const char *id);
 
-/* Result helpers for rules. Each returns 0 or -ENOMEM. */
+/*
+ * Result helpers for rules. Each returns 0 or -ENOMEM, and an allocation failure is also
+ * recorded in r->err, where it stays: after it the setters do nothing, and the runner turns it
+ * into the run's error once (as reports/text.c does with its stream). So a rule need not check
+ * them: it calls them and returns 0 (or what a setter returned).
+ */
 int result_set(struct result *r, enum status s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int result_observed(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -120,8 +126,8 @@ int result_evidence(struct result *r, const char *source, const char *value, int
 int result_evidence_fact(struct result *r, const struct fact *fa);
 /*
  * Looks up a fact a rule cannot do without. Returns 1 and *ret when it was read; otherwise adds
- * what is known of it as evidence, sets r to unknown ("cannot read ...") and returns 0. Returns
- * -ENOMEM on allocation failure. Rules pass a return <= 0 straight on.
+ * what is known of it as evidence, sets r to unknown ("cannot read ...") and returns 0 (an
+ * allocation failure on the way is in r->err). Rules return 0 when it is not 1.
  */
 int result_need(struct result *r, const struct facts *f, const char *key, const struct fact **ret);
 void result_free(struct result *r);

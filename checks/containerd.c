@@ -133,8 +133,8 @@ int rule_dpkg_pkg(struct result *r, const struct facts *f, const char *pkg,
 	if (!status->value)
 		return 0;
 	version = facts_get(f, dpkg_key(key, sizeof(key), pkg, "version"));
-	if (result_evidence_fact(r, status) < 0 || result_evidence_fact(r, version) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, status);
+	result_evidence_fact(r, version);
 	if (dpkg_status_parse(status->value, ret_st) < 0)
 		return result_set(r, STATUS_UNKNOWN, "unexpected dpkg status of %s: '%s'", pkg,
 				  status->value) ?: PKG_UNKNOWN;
@@ -147,9 +147,8 @@ int rule_dpkg_pkg(struct result *r, const struct facts *f, const char *pkg,
 
 int rule_broken(struct result *r, const char *pkg, const char *status)
 {
-	if (result_remediation(r, "dpkg --configure -a && apt-get -f install -y, then "
-				  "cvmprep provision (or reinstall %s)", pkg) < 0)
-		return -ENOMEM;
+	result_remediation(r, "dpkg --configure -a && apt-get -f install -y, then "
+			      "cvmprep provision (or reinstall %s)", pkg);
 	return result_set(r, STATUS_FAIL,
 			  "%s is left mid-operation by an interrupted dpkg run (status '%s'): its "
 			  "files may be incomplete and apt refuses further installs until dpkg is "
@@ -162,16 +161,14 @@ int dpkg_interrupted(struct result *r, const struct facts *f)
 
 	if (!u || (!u->err && !u->value))
 		return 0;
-	if (result_evidence_fact(r, u) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, u);
 	return u->value ? 1 : 0;
 }
 
 int rule_interrupted(struct result *r, const struct facts *f, const char *pkg)
 {
-	if (result_remediation(r, "dpkg --configure -a && apt-get -f install -y, then cvmprep "
-				  "provision (or reinstall %s)", pkg) < 0)
-		return -ENOMEM;
+	result_remediation(r, "dpkg --configure -a && apt-get -f install -y, then cvmprep "
+			      "provision (or reinstall %s)", pkg);
 	return result_set(r, STATUS_FAIL,
 			  "dpkg was interrupted (%s in %s) or is running now: apt refuses to "
 			  "install anything until dpkg --configure -a finishes the run",
@@ -198,22 +195,19 @@ static int rule_containerd(const struct check *c _unused_, const struct facts *f
 	long priority = 0;
 	int ret, cmp;
 
-	if (result_expected(r, "%s, held (apt-mark hold) or pinned at priority >= %d",
-			    CONTAINERD_PIN_DEFAULT, APT_PIN_PRIORITY_HOLD) < 0)
-		return -ENOMEM;
+	result_expected(r, "%s, held (apt-mark hold) or pinned at priority >= %d",
+			CONTAINERD_PIN_DEFAULT, APT_PIN_PRIORITY_HOLD);
 	ret = rule_dpkg_pkg(r, f, CONTAINERD, &st, &status, &version);
 	if (ret < 0 || ret == PKG_UNKNOWN)
 		return ret < 0 ? ret : 0;
 	if (ret == 0) {
-		if (result_evidence_fact(r, facts_get(f, "dpkg.database")) < 0 ||
-		    result_observed(r, "not installed") < 0)
-			return -ENOMEM;
+		result_evidence_fact(r, facts_get(f, "dpkg.database"));
+		result_observed(r, "not installed");
 		return result_set(r, STATUS_SKIP, "%s is not installed (cvmprep provision installs "
 				  "%s and holds it)", CONTAINERD, CONTAINERD_PIN_DEFAULT);
 	}
-	if (result_observed(r, "%s (%s)", version ? version->value : "no version",
-			    status->value) < 0)
-		return -ENOMEM;
+	result_observed(r, "%s (%s)", version ? version->value : "no version",
+			status->value);
 	if (dpkg_status_broken(&st))
 		return rule_broken(r, CONTAINERD, status->value);
 	ret = dpkg_interrupted(r, f);
@@ -225,10 +219,9 @@ static int rule_containerd(const struct check *c _unused_, const struct facts *f
 				  version ? version->value : "");
 	held = st.want == DPKG_WANT_HOLD;
 	if (cmp != 0) {
-		if (result_remediation(r, "cvmprep provision, or: apt-get install -y "
-					  "--allow-downgrades %s=%s && apt-mark hold %s",
-				       CONTAINERD, CONTAINERD_PIN_DEFAULT, CONTAINERD) < 0)
-			return -ENOMEM;
+		result_remediation(r, "cvmprep provision, or: apt-get install -y "
+				      "--allow-downgrades %s=%s && apt-mark hold %s",
+				   CONTAINERD, CONTAINERD_PIN_DEFAULT, CONTAINERD);
 		return result_set(r, STATUS_WARN,
 				  "%s %s is installed%s, not %s: Coder pins %s because the runc in "
 				  "newer containerd.io (>= 1.1) breaks inside Sysbox before 0.5.2",
@@ -240,8 +233,8 @@ static int rule_containerd(const struct check *c _unused_, const struct facts *f
 	 * only without a hold. */
 	pin = facts_get(f, "apt.pin." CONTAINERD);
 	prio = facts_get(f, "apt.pin." CONTAINERD ".priority");
-	if (result_evidence_fact(r, pin) < 0 || result_evidence_fact(r, prio) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, pin);
+	result_evidence_fact(r, prio);
 	if (pin && !pin->err && pin->value && prio && !prio->err && prio->value) {
 		priority = strtol(prio->value, NULL, 10);
 		pinned = priority >= APT_PIN_PRIORITY_HOLD &&
@@ -259,11 +252,10 @@ static int rule_containerd(const struct check *c _unused_, const struct facts *f
 				  "cannot be read: %s",
 				  CONTAINERD, version->value,
 				  pin ? strerror(pin->err) : "not recorded");
-	if (result_remediation(r, "apt-mark hold %s, and pin it: Package: %s / Pin: version %s / "
-				  "Pin-Priority: 1001 in %s/containerd.pref (apt ignores names "
-				  "with another extension; cvmprep provision does both)",
-			       CONTAINERD, CONTAINERD, CONTAINERD_PIN_DEFAULT, APT_PREFERENCES_D) < 0)
-		return -ENOMEM;
+	result_remediation(r, "apt-mark hold %s, and pin it: Package: %s / Pin: version %s / "
+			      "Pin-Priority: 1001 in %s/containerd.pref (apt ignores names "
+			      "with another extension; cvmprep provision does both)",
+			   CONTAINERD, CONTAINERD, CONTAINERD_PIN_DEFAULT, APT_PREFERENCES_D);
 	if (!pin->value)
 		return result_set(r, STATUS_WARN, "%s %s is installed but neither held nor pinned: "
 				  "the next apt upgrade replaces it", CONTAINERD, version->value);

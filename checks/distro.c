@@ -129,12 +129,11 @@ static int rule_distro(const struct check *c _unused_, const struct facts *f,
 		return ret;
 	version = facts_get(f, "os.version_id");
 	like = facts_get(f, "os.id_like");
-	if (result_evidence_fact(r, id) < 0 || result_evidence_fact(r, version) < 0 ||
-	    result_evidence_fact(r, like) < 0)
-		return -ENOMEM;
-	if (result_observed(r, "%s %s", id->value ? id->value : "linux",
-			    version && version->value ? version->value : "") < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, id);
+	result_evidence_fact(r, version);
+	result_evidence_fact(r, like);
+	result_observed(r, "%s %s", id->value ? id->value : "linux",
+			version && version->value ? version->value : "");
 	ret = cfg->profile->ubuntu_only
 		      ? result_expected(r, "ubuntu")
 		      : result_expected(r, "ubuntu 18.04/20.04/22.04/24.04 or debian 10/11");
@@ -144,13 +143,13 @@ static int rule_distro(const struct check *c _unused_, const struct facts *f,
 	for (size_t i = 0; i < n; i++)
 		if (os_match(f, rules[i].match, rules[i].names))
 			return result_set(r, rules[i].status, "%s %s", r->observed, rules[i].message);
-	if (cfg->profile->ubuntu_only)
-		return result_remediation(r, "use Ubuntu nodes, or judge against Sysbox's own "
-					     "matrix with --profile coder") ?:
-		       result_set(r, STATUS_FAIL, "%s is not Ubuntu; profile %s allows Ubuntu nodes only",
+	if (cfg->profile->ubuntu_only) {
+		result_remediation(r, "use Ubuntu nodes, or judge against Sysbox's own "
+				      "matrix with --profile coder");
+		return result_set(r, STATUS_FAIL, "%s is not Ubuntu; profile %s allows Ubuntu nodes only",
 				  r->observed, cfg->profile->name);
-	if (result_remediation(r, "use a node image on Ubuntu 22.04 or 24.04, or Debian 11") < 0)
-		return -ENOMEM;
+	}
+	result_remediation(r, "use a node image on Ubuntu 22.04 or 24.04, or Debian 11");
 	return result_set(r, STATUS_FAIL, "%s is not a distribution Sysbox supports", r->observed);
 }
 

@@ -98,46 +98,39 @@ static int rule_docker(const struct check *c _unused_, const struct facts *f,
 	size_t i;
 	int ret;
 
-	if (result_expected(r, "Docker from a package (not a snap), a valid %s registering "
-			    "sysbox-runc once Sysbox is installed", DAEMON_JSON) < 0)
-		return -ENOMEM;
+	result_expected(r, "Docker from a package (not a snap), a valid %s registering "
+			"sysbox-runc once Sysbox is installed", DAEMON_JSON);
 	ret = result_need(r, f, "docker.snap", &snap);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, snap) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, snap);
 	if (snap->value) {
-		if (result_observed(r, "snap Docker (%s)", snap->value) < 0 ||
-		    result_remediation(r,
-				       "snap remove docker, then install docker-ce from Docker's "
-				       "apt repository") < 0)
-			return -ENOMEM;
+		result_observed(r, "snap Docker (%s)", snap->value);
+		result_remediation(r,
+				   "snap remove docker, then install docker-ce from Docker's "
+				   "apt repository");
 		return result_set(r, STATUS_FAIL, "Docker is installed as a snap (%s): Sysbox does "
 				  "not work with the snap package of Docker", snap->value);
 	}
 	ret = result_need(r, f, "docker.dockerd", &dockerd);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, dockerd) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, dockerd);
 	if (!dockerd->value) {
-		if (result_observed(r, "no dockerd") < 0)
-			return -ENOMEM;
+		result_observed(r, "no dockerd");
 		return result_set(r, STATUS_SKIP, "Docker is not installed (no dockerd in %s)",
 				  BIN_PATH);
 	}
 	ret = result_need(r, f, "docker.daemon-json", &json);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, json) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, json);
 	settings = json->value && streq(json->value, JSON_FACT_VALID);
 	if (json->value && !settings && !streq(json->value, JSON_FACT_EMPTY)) {
-		if (result_observed(r, "%s", json->value) < 0 ||
-		    result_remediation(r, "fix %s by hand (cvmprep never rewrites a file it cannot "
-					  "parse); python3 -m json.tool %s shows the error",
-				       DAEMON_JSON, DAEMON_JSON) < 0)
-			return -ENOMEM;
+		result_observed(r, "%s", json->value);
+		result_remediation(r, "fix %s by hand (cvmprep never rewrites a file it cannot "
+				      "parse); python3 -m json.tool %s shows the error",
+				   DAEMON_JSON, DAEMON_JSON);
 		return result_set(r, STATUS_FAIL, "%s is %s: dockerd refuses to start with it",
 				  DAEMON_JSON, json->value);
 	}
@@ -145,23 +138,21 @@ static int rule_docker(const struct check *c _unused_, const struct facts *f,
 	dup = settings ? facts_get(f, "docker.daemon-json.duplicate") : NULL;
 	if (dup && (dup->err || !dup->value))
 		dup = NULL;
-	if (result_evidence_fact(r, runtime) < 0 || result_evidence_fact(r, dup) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, runtime);
+	result_evidence_fact(r, dup);
 	if (dup && !(dup_note = strdup_printf("; %s gives \"%s\" twice, judged as dockerd "
 					      "reads it (the last value wins, repeated \"runtimes\" "
 					      "add up)", DAEMON_JSON, dup->value)))
 		return -ENOMEM;
 	if (runtime && runtime->value) {
-		if (result_observed(r, "sysbox-runc registered: %s", runtime->value) < 0)
-			return -ENOMEM;
+		result_observed(r, "sysbox-runc registered: %s", runtime->value);
 		return result_set(r, STATUS_PASS, "Docker (%s) has sysbox-runc registered at %s%s",
 				  dockerd->value, runtime->value, dup_note ? dup_note : "");
 	}
-	if (result_observed(r, "sysbox-runc not registered%s",
-			    !json->value ? " (no daemon.json)"
-			    : settings	 ? ""
-					 : " (daemon.json is empty: dockerd starts with its defaults)") < 0)
-		return -ENOMEM;
+	result_observed(r, "sysbox-runc not registered%s",
+			!json->value ? " (no daemon.json)"
+			: settings	 ? ""
+				     : " (daemon.json is empty: dockerd starts with its defaults)");
 	/* Registered by the Sysbox package's postinst: missing once Sysbox is installed is a
 	 * broken install; before, it is what provisioning does. */
 	ret = sysbox_package(r, f, &i, &st, &status, &version);
@@ -173,11 +164,10 @@ static int rule_docker(const struct check *c _unused_, const struct facts *f,
 		    "Docker (%s) is installed; sysbox-runc is not "
 		    "registered yet (Sysbox is not installed; provisioning registers it)",
 		    dockerd->value);
-	if (result_remediation(r, "add \"runtimes\": {\"sysbox-runc\": {\"path\": "
-				  "\"/usr/bin/sysbox-runc\"}} to %s and restart docker "
-				  "(or reinstall %s, whose postinst does it)",
-			       DAEMON_JSON, sysbox_packages[i]) < 0)
-		return -ENOMEM;
+	result_remediation(r, "add \"runtimes\": {\"sysbox-runc\": {\"path\": "
+			      "\"/usr/bin/sysbox-runc\"}} to %s and restart docker "
+			      "(or reinstall %s, whose postinst does it)",
+			   DAEMON_JSON, sysbox_packages[i]);
 	return result_set(r, STATUS_FAIL, "%s is installed but sysbox-runc is not registered in "
 			  "%s: docker run --runtime=sysbox-runc fails%s", sysbox_packages[i],
 			  DAEMON_JSON, dup_note ? dup_note : "");

@@ -169,16 +169,13 @@ static int rule_gpu(const struct check *c _unused_, const struct facts *f,
 	ret = result_need(r, f, "gpu.pci", &pci);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, pci) < 0 ||
-	    result_observed(r, "%s", *pci->value ? pci->value : "no display controller") < 0 ||
-	    result_expected(r, "NVIDIA on bare metal, or no GPU") < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, pci);
+	result_observed(r, "%s", *pci->value ? pci->value : "no display controller");
+	result_expected(r, "NVIDIA on bare metal, or no GPU");
 	nvidia = count_prefix(pci->value, PCI_VENDOR_NVIDIA);
 	amd = count_prefix(pci->value, PCI_VENDOR_AMD);
 	if (amd) {
-		if (result_remediation(r, "use NVIDIA GPUs for CVMs; AMD GPUs are not supported") <
-		    0)
-			return -ENOMEM;
+		result_remediation(r, "use NVIDIA GPUs for CVMs; AMD GPUs are not supported");
 		return result_set(r, STATUS_WARN,
 				  "%zu AMD GPU(s): Coder does not support AMD GPUs "
 				  "in CVMs%s",
@@ -194,8 +191,7 @@ static int rule_gpu(const struct check *c _unused_, const struct facts *f,
 				  "%zu NVIDIA GPU(s) on bare metal (support is in "
 				  "beta)",
 				  nvidia);
-	if (result_remediation(r, "run GPU CVMs on bare-metal nodes") < 0)
-		return -ENOMEM;
+	result_remediation(r, "run GPU CVMs on bare-metal nodes");
 	return result_set(r, STATUS_WARN,
 			  "%zu NVIDIA GPU(s) in a virtual machine or cloud "
 			  "instance (%s): Coder supports GPUs in CVMs on bare "

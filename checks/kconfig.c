@@ -521,17 +521,17 @@ static int rule_kconfig(const struct check *c, const struct facts *f,
 	ret = result_need(r, f, key, &val);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, val) < 0 || result_observed(r, "%s", val->value) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, val);
+	result_observed(r, "%s", val->value);
 	ret = config_kernel(f, r, &v);
 	if (ret < 0)
 		return ret;
-	if (ret > 0 && !in_range(o->range, &v))
-		return result_expected(r, "not applicable") ?:
-		       result_set(r, STATUS_SKIP, "CONFIG_%s does not apply to kernel %u.%u", o->name,
+	if (ret > 0 && !in_range(o->range, &v)) {
+		result_expected(r, "not applicable");
+		return result_set(r, STATUS_SKIP, "CONFIG_%s does not apply to kernel %u.%u", o->name,
 				  v.major, v.minor);
-	if (result_expected(r, "y or m") < 0)
-		return -ENOMEM;
+	}
+	result_expected(r, "y or m");
 	if (is_set(val))
 		return result_set(r, STATUS_PASS, "CONFIG_%s=%s", o->name, val->value);
 	if (o->unless) {
@@ -539,14 +539,15 @@ static int rule_kconfig(const struct check *c, const struct facts *f,
 
 		snprintf(key, sizeof(key), "kconfig.%s", o->unless);
 		alt = facts_get(f, key);
-		if (is_set(alt))
-			return result_evidence_fact(r, alt) ?:
-			       result_set(r, STATUS_PASS, "CONFIG_%s is not set, and not needed: "
+		if (is_set(alt)) {
+			result_evidence_fact(r, alt);
+			return result_set(r, STATUS_PASS, "CONFIG_%s is not set, and not needed: "
 							  "CONFIG_%s=%s",
 					  o->name, o->unless, alt->value);
+		}
 	}
-	return result_remediation(r, "use a kernel built with CONFIG_%s=y (or =m)", o->name) ?:
-	       result_set(r, o->missing, "CONFIG_%s is not set in %s", o->name, src->value);
+	result_remediation(r, "use a kernel built with CONFIG_%s=y (or =m)", o->name);
+	return result_set(r, o->missing, "CONFIG_%s is not set in %s", o->name, src->value);
 }
 
 #define KCONFIG_EVIDENCE                                                                           \

@@ -38,8 +38,8 @@ static int rule_kernel_version(const struct check *c _unused_, const struct fact
 	ret = result_need(r, f, "kernel.release", &rel);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, rel) < 0 || result_observed(r, "%s", rel->value) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, rel);
+	result_observed(r, "%s", rel->value);
 	if (kver_parse(rel->value, &v) < 0)
 		return result_set(r, STATUS_UNKNOWN, "cannot parse kernel release '%s'", rel->value);
 
@@ -59,20 +59,21 @@ static int rule_kernel_version(const struct check *c _unused_, const struct fact
 		}
 		if (kver_cmp(&lo, &floor) < 0)
 			lo = floor;
-		if (kver_cmp(&v, &hi) >= 0)
-			return result_expected(r, ">= %u.%u (any distribution)", hi.major, hi.minor) ?:
-			       result_set(r, STATUS_PASS, "kernel %s meets every distribution's minimum",
+		if (kver_cmp(&v, &hi) >= 0) {
+			result_expected(r, ">= %u.%u (any distribution)", hi.major, hi.minor);
+			return result_set(r, STATUS_PASS, "kernel %s meets every distribution's minimum",
 					  rel->value);
-		if (kver_cmp(&v, &lo) < 0)
-			return result_expected(r, ">= %u.%u (any distribution)", lo.major, lo.minor) ?:
-			       result_remediation(r, "boot a kernel %u.%u or newer", lo.major,
-						  lo.minor) ?:
-			       result_set(r, STATUS_FAIL, "kernel %s is older than any minimum",
+		}
+		if (kver_cmp(&v, &lo) < 0) {
+			result_expected(r, ">= %u.%u (any distribution)", lo.major, lo.minor);
+			result_remediation(r, "boot a kernel %u.%u or newer", lo.major,
+					   lo.minor);
+			return result_set(r, STATUS_FAIL, "kernel %s is older than any minimum",
 					  rel->value);
+		}
 		return ret; /* unknown, as result_need() set it */
 	}
-	if (result_evidence_fact(r, id) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, id);
 
 	for (size_t i = 0; i < ELEMENTSOF(kernel_mins); i++)
 		if (os_match(f, kernel_mins[i].match, kernel_mins[i].names)) {
@@ -93,10 +94,9 @@ static int rule_kernel_version(const struct check *c _unused_, const struct fact
 	if (kver_cmp(&v, min) >= 0)
 		return result_set(r, STATUS_PASS, "kernel %s is at least %u.%u", rel->value, min->major,
 				  min->minor);
-	if (result_remediation(r, "boot a kernel %u.%u or newer (on Ubuntu, the HWE kernel: "
-				  "apt-get install linux-generic-hwe-<release>)",
-			       min->major, min->minor) < 0)
-		return -ENOMEM;
+	result_remediation(r, "boot a kernel %u.%u or newer (on Ubuntu, the HWE kernel: "
+			      "apt-get install linux-generic-hwe-<release>)",
+			   min->major, min->minor);
 	return result_set(r, STATUS_FAIL, "kernel %s is older than %u.%u, the minimum for %s",
 			  rel->value, min->major, min->minor, why);
 }

@@ -279,10 +279,11 @@ static int rule_idmap(const struct check *c _unused_, const struct facts *f,
 	ret = result_need(r, f, "kernel.release", &rel);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, rel) < 0 || result_evidence_fact(r, mnt) < 0 ||
-	    result_evidence_fact(r, ovl) < 0 || result_observed(r, "%s", rel->value) < 0 ||
-	    result_expected(r, ">= 5.19 and a working ID-mapped mount, or shiftfs") < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, rel);
+	result_evidence_fact(r, mnt);
+	result_evidence_fact(r, ovl);
+	result_observed(r, "%s", rel->value);
+	result_expected(r, ">= 5.19 and a working ID-mapped mount, or shiftfs");
 	shiftfs = module_presence(f, "shiftfs", r);
 	if (shiftfs < 0)
 		return shiftfs;
@@ -298,9 +299,8 @@ static int rule_idmap(const struct check *c _unused_, const struct facts *f,
 			return result_set(r, STATUS_UNKNOWN,
 					  "kernel %s predates ID-mapped mounts (5.12) and whether "
 					  "shiftfs is present cannot be told", rel->value);
-		if (result_remediation(r, "boot a 5.19 or newer kernel, or install shiftfs "
-					  "(cvmprep provision --shiftfs-autoload)") < 0)
-			return -ENOMEM;
+		result_remediation(r, "boot a 5.19 or newer kernel, or install shiftfs "
+				      "(cvmprep provision --shiftfs-autoload)");
 		return result_set(r, STATUS_FAIL,
 				  "kernel %s predates ID-mapped mounts (5.12) and shiftfs is absent",
 				  rel->value);
@@ -311,16 +311,18 @@ static int rule_idmap(const struct check *c _unused_, const struct facts *f,
 				  strerror(mnt->err));
 	ran = mnt && mnt->value;
 	overlay_era = kver_cmp(&v, &idmap_overlay_min) >= 0;
-	if (ran && !streq(mnt->value, "ok"))
-		return result_remediation(r, "put the data root on a filesystem that supports "
-					  "ID-mapped mounts (ext4, xfs, btrfs; tmpfs only from 6.3) and "
-					  "check that no security module denies mount_setattr") ?:
-		       result_set(r, STATUS_FAIL, "the ID-mapped mount probe failed: %s", mnt->value);
-	if (ran && overlay_era && !(ovl && streq_ptr(ovl->value, "ok")))
-		return result_remediation(r, "boot a kernel whose overlayfs accepts ID-mapped "
-					  "lower layers (5.19 or newer)") ?:
-		       result_set(r, STATUS_FAIL, "the ID-mapped mount probe failed: %s",
+	if (ran && !streq(mnt->value, "ok")) {
+		result_remediation(r, "put the data root on a filesystem that supports "
+				   "ID-mapped mounts (ext4, xfs, btrfs; tmpfs only from 6.3) and "
+				   "check that no security module denies mount_setattr");
+		return result_set(r, STATUS_FAIL, "the ID-mapped mount probe failed: %s", mnt->value);
+	}
+	if (ran && overlay_era && !(ovl && streq_ptr(ovl->value, "ok"))) {
+		result_remediation(r, "boot a kernel whose overlayfs accepts ID-mapped "
+				   "lower layers (5.19 or newer)");
+		return result_set(r, STATUS_FAIL, "the ID-mapped mount probe failed: %s",
 				  ovl && ovl->value ? ovl->value : "no overlayfs result");
+	}
 	how = ran ? strdup_printf("the probe mounted one (%s)", mnt->source)
 		  : strdup_printf("judged by version alone: the functional probe did not run (%s)",
 				  live_off_reason(cfg));
@@ -334,9 +336,8 @@ static int rule_idmap(const struct check *c _unused_, const struct facts *f,
 		return result_set(r, STATUS_PASS,
 				  "kernel %s supports ID-mapped mounts, and shiftfs covers overlayfs "
 				  "lower layers (5.19 needed without it); %s", rel->value, how);
-	if (result_remediation(r, "boot a 5.19 or newer kernel, or install shiftfs "
-				  "(cvmprep provision --shiftfs-autoload)") < 0)
-		return -ENOMEM;
+	result_remediation(r, "boot a 5.19 or newer kernel, or install shiftfs "
+			      "(cvmprep provision --shiftfs-autoload)");
 	return result_set(r, STATUS_WARN,
 			  "kernel %s supports ID-mapped mounts but not on overlayfs lower layers "
 			  "(5.19), and shiftfs is %s: Sysbox copies and chowns image layers instead "
@@ -385,17 +386,14 @@ static int rule_seccomp_notify(const struct check *c _unused_, const struct fact
 	const struct fact *fa;
 	int ret;
 
-	if (result_expected(r, "seccomp user notification available") < 0)
-		return -ENOMEM;
+	result_expected(r, "seccomp user notification available");
 	ret = live_need(r, f, cfg, KEY_SECCOMP, &fa);
 	if (ret <= 0)
 		return ret;
-	if (result_observed(r, "%s", fa->value) < 0)
-		return -ENOMEM;
+	result_observed(r, "%s", fa->value);
 	if (streq(fa->value, "ok"))
 		return result_set(r, STATUS_PASS, "seccomp user notification is available");
-	if (result_remediation(r, "boot a 5.0 or newer kernel built with CONFIG_SECCOMP_FILTER") < 0)
-		return -ENOMEM;
+	result_remediation(r, "boot a 5.0 or newer kernel built with CONFIG_SECCOMP_FILTER");
 	return result_set(r, STATUS_FAIL,
 			  "seccomp user notification is not available (%s): sysbox-fs cannot "
 			  "trap system calls", fa->value);

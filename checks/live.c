@@ -35,16 +35,18 @@ int live_need(struct result *r, const struct facts *f, const struct config *cfg,
 {
 	const struct fact *fa = facts_get(f, key);
 
-	if (!fa)
+	if (!fa) {
 		return result_set(r, STATUS_SKIP, "the functional probe did not run: %s",
-				  live_off_reason(cfg)) ?: 0;
-	if (result_evidence_fact(r, fa) < 0)
-		return -ENOMEM;
-	if (fa->err)
+				  live_off_reason(cfg));
+	}
+	result_evidence_fact(r, fa);
+	if (fa->err) {
 		return result_set(r, STATUS_UNKNOWN, "the functional probe could not answer: %s",
-				  strerror(fa->err)) ?: 0;
-	if (!fa->value)
-		return result_set(r, STATUS_UNKNOWN, "the functional probe recorded no answer") ?: 0;
+				  strerror(fa->err));
+	}
+	if (!fa->value) {
+		return result_set(r, STATUS_UNKNOWN, "the functional probe recorded no answer");
+	}
 	*ret = fa;
 	return 1;
 }

@@ -190,14 +190,13 @@ int result_need_pod(struct result *r, const struct facts *f)
 
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, fa) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, fa);
 	switch (facts_mode(f)) {
 	case MODE_POD: return 1;
 	case MODE_HOST:
-		return result_set(r, STATUS_SKIP, "not in a pod (mode host: %s)", fa->source) ?: 0;
+		return result_set(r, STATUS_SKIP, "not in a pod (mode host: %s)", fa->source);
 	default:
 		return result_set(r, STATUS_UNKNOWN, "host.mode is '%s', neither host nor pod",
-				  fa->value ? fa->value : "") ?: 0;
+				  fa->value ? fa->value : "");
 	}
 }

@@ -267,8 +267,8 @@ int module_presence(const struct facts *f, const char *name, struct result *r)
 		return -ENOMEM;
 	mod = facts_get(f, mk);
 	fs = facts_get(f, fk);
-	if (result_evidence_fact(r, fs) < 0 || result_evidence_fact(r, mod) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, fs);
+	result_evidence_fact(r, mod);
 	for (size_t i = 0; mod && mod->value && i < ELEMENTSOF(states); i++)
 		if (streq(mod->value, states[i].value))
 			p = states[i].p;
@@ -313,8 +313,7 @@ static int rule_shiftfs(const struct check *c _unused_, const struct facts *f,
 	ret = result_need(r, f, "kernel.release", &rel);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, rel) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, rel);
 	if (kver_parse(rel->value, &v) < 0)
 		return result_set(r, STATUS_UNKNOWN, "cannot parse kernel release '%s'", rel->value);
 	not_needed = kver_cmp(&v, &idmap_overlay_min) >= 0 && !cfg->caching;
@@ -324,49 +323,52 @@ static int rule_shiftfs(const struct check *c _unused_, const struct facts *f,
 	if (p == PRESENCE_UNKNOWN && !not_needed)
 		return 0;
 	/* Not needed, whatever could (not) be read of it. */
-	if (not_needed && (p == PRESENCE_UNKNOWN || p == PRESENCE_ABSENT))
-		return result_observed(r, "shiftfs %s, kernel %s", presence_words[p], rel->value) ?:
-		       result_expected(r, "not required on kernel >= 5.19") ?:
-		       result_set(r, STATUS_PASS,
+	if (not_needed && (p == PRESENCE_UNKNOWN || p == PRESENCE_ABSENT)) {
+		result_observed(r, "shiftfs %s, kernel %s", presence_words[p], rel->value);
+		result_expected(r, "not required on kernel >= 5.19");
+		return result_set(r, STATUS_PASS,
 				  "shiftfs not required: kernel %s has ID-mapped mounts on overlayfs",
 				  rel->value);
-	if (result_observed(r, "shiftfs %s, kernel %s", presence_words[p], rel->value) < 0)
-		return -ENOMEM;
+	}
+	result_observed(r, "shiftfs %s, kernel %s", presence_words[p], rel->value);
 
 	if (p >= PRESENCE_BUILTIN && v.major == shiftfs_bad.major && v.minor == shiftfs_bad.minor &&
-	    os_match(f, OS_LIKE, "ubuntu"))
-		return result_expected(r, "shiftfs not in use on Ubuntu 5.15") ?:
-		       result_remediation(r, "start sysbox-mgr with --disable-shiftfs (or unload "
-					     "shiftfs: modprobe -r shiftfs)") ?:
-		       result_set(r, STATUS_WARN,
+	    os_match(f, OS_LIKE, "ubuntu")) {
+		result_expected(r, "shiftfs not in use on Ubuntu 5.15");
+		result_remediation(r, "start sysbox-mgr with --disable-shiftfs (or unload "
+				      "shiftfs: modprobe -r shiftfs)");
+		return result_set(r, STATUS_WARN,
 				  "shiftfs is loaded on Ubuntu kernel %s, where it fails with \"value "
 				  "too large for defined data type\"",
 				  rel->value);
+	}
 	if (p != PRESENCE_ABSENT) {
 		const char *note = not_needed ? " (not required on this kernel)" : "";
 
-		return result_expected(r, "shiftfs present or not required") ?:
-		       result_set(r, STATUS_PASS, "shiftfs %s%s", presence_words[p], note);
+		result_expected(r, "shiftfs present or not required");
+		return result_set(r, STATUS_PASS, "shiftfs %s%s", presence_words[p], note);
 	}
-	if (result_remediation(r, "install shiftfs (Ubuntu kernels ship it; elsewhere build it "
-				  "with DKMS: github.com/toby63/shiftfs-dkms), or use "
-				  "--shiftfs-autoload so that provisioning does") < 0)
-		return -ENOMEM;
-	if (cfg->shiftfs_autoload)
-		return result_expected(r, "shiftfs present, or buildable with DKMS") ?:
-		       result_set(r, STATUS_WARN,
+	result_remediation(r, "install shiftfs (Ubuntu kernels ship it; elsewhere build it "
+			      "with DKMS: github.com/toby63/shiftfs-dkms), or use "
+			      "--shiftfs-autoload so that provisioning does");
+	if (cfg->shiftfs_autoload) {
+		result_expected(r, "shiftfs present, or buildable with DKMS");
+		return result_set(r, STATUS_WARN,
 				  "shiftfs is absent: --shiftfs-autoload must build it with DKMS, "
 				  "which needs the kernel headers (kernel.headers)");
-	if (cfg->caching)
-		return result_expected(r, "shiftfs present (caching)") ?:
-		       result_set(r, STATUS_FAIL, "shiftfs is absent, and caching CVMs need it");
-	if (kver_cmp(&v, &idmap_min) < 0)
-		return result_expected(r, "shiftfs present (kernel < 5.12)") ?:
-		       result_set(r, STATUS_FAIL,
+	}
+	if (cfg->caching) {
+		result_expected(r, "shiftfs present (caching)");
+		return result_set(r, STATUS_FAIL, "shiftfs is absent, and caching CVMs need it");
+	}
+	if (kver_cmp(&v, &idmap_min) < 0) {
+		result_expected(r, "shiftfs present (kernel < 5.12)");
+		return result_set(r, STATUS_FAIL,
 				  "shiftfs is absent, and kernel %s has no ID-mapped mounts",
 				  rel->value);
-	return result_expected(r, "shiftfs present (recommended on 5.12-5.18)") ?:
-	       result_set(r, STATUS_WARN,
+	}
+	result_expected(r, "shiftfs present (recommended on 5.12-5.18)");
+	return result_set(r, STATUS_WARN,
 			  "shiftfs is absent: kernel %s has ID-mapped mounts, but not on overlayfs",
 			  rel->value);
 }
@@ -379,15 +381,15 @@ static int rule_headers(const struct check *c _unused_, const struct facts *f,
 
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, hd) < 0 || result_expected(r, "kernel headers installed") < 0)
-		return -ENOMEM;
-	if (hd->value)
-		return result_observed(r, "%s", hd->value) ?:
-		       result_set(r, STATUS_PASS, "kernel headers at %s", hd->value);
-	if (result_observed(r, "none") < 0 ||
-	    result_remediation(r, "apt-get install linux-headers-$(uname -r) (RHEL family: dnf "
-				  "install kernel-devel-$(uname -r))") < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, hd);
+	result_expected(r, "kernel headers installed");
+	if (hd->value) {
+		result_observed(r, "%s", hd->value);
+		return result_set(r, STATUS_PASS, "kernel headers at %s", hd->value);
+	}
+	result_observed(r, "none");
+	result_remediation(r, "apt-get install linux-headers-$(uname -r) (RHEL family: dnf "
+			      "install kernel-devel-$(uname -r))");
 	return result_set(r, cfg->shiftfs_autoload ? STATUS_FAIL : STATUS_WARN,
 			  "no kernel headers for this kernel%s",
 			  cfg->shiftfs_autoload ? ": --shiftfs-autoload cannot build shiftfs" : "");
@@ -401,23 +403,22 @@ static int rule_fuse(const struct check *c _unused_, const struct facts *f,
 
 	if (p < 0 || p == PRESENCE_UNKNOWN)
 		return p < 0 ? p : 0;
-	if (result_expected(r, "fuse in the kernel and %s", DEV_FUSE) < 0)
-		return -ENOMEM;
-	if (p == PRESENCE_ABSENT)
-		return result_observed(r, "fuse absent") ?:
-		       result_remediation(r, "use a kernel built with CONFIG_FUSE_FS") ?:
-		       result_set(r, STATUS_FAIL, "the kernel has no FUSE: sysbox-fs cannot run");
+	result_expected(r, "fuse in the kernel and %s", DEV_FUSE);
+	if (p == PRESENCE_ABSENT) {
+		result_observed(r, "fuse absent");
+		result_remediation(r, "use a kernel built with CONFIG_FUSE_FS");
+		return result_set(r, STATUS_FAIL, "the kernel has no FUSE: sysbox-fs cannot run");
+	}
 	ret = result_need(r, f, "fuse.device", &dev);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, dev) < 0 ||
-	    result_observed(r, "fuse %s, %s %s", presence_words[p], DEV_FUSE,
-			    streq(dev->value, "yes") ? "present" : "missing") < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, dev);
+	result_observed(r, "fuse %s, %s %s", presence_words[p], DEV_FUSE,
+			streq(dev->value, "yes") ? "present" : "missing");
 	if (streq(dev->value, "yes"))
 		return result_set(r, STATUS_PASS, "fuse %s, %s present", presence_words[p], DEV_FUSE);
-	return result_remediation(r, "modprobe fuse (it creates %s)", DEV_FUSE) ?:
-	       result_set(r, STATUS_WARN, "fuse %s, but %s is missing", presence_words[p],
+	result_remediation(r, "modprobe fuse (it creates %s)", DEV_FUSE);
+	return result_set(r, STATUS_WARN, "fuse %s, but %s is missing", presence_words[p],
 			  DEV_FUSE);
 }
 
@@ -428,12 +429,12 @@ static int rule_overlay(const struct check *c _unused_, const struct facts *f,
 
 	if (p < 0 || p == PRESENCE_UNKNOWN)
 		return p < 0 ? p : 0;
-	if (result_expected(r, "overlay in the kernel") < 0 ||
-	    result_observed(r, "overlay %s", presence_words[p]) < 0)
-		return -ENOMEM;
-	if (p == PRESENCE_ABSENT)
-		return result_remediation(r, "use a kernel built with CONFIG_OVERLAY_FS") ?:
-		       result_set(r, STATUS_FAIL, "the kernel has no overlay filesystem");
+	result_expected(r, "overlay in the kernel");
+	result_observed(r, "overlay %s", presence_words[p]);
+	if (p == PRESENCE_ABSENT) {
+		result_remediation(r, "use a kernel built with CONFIG_OVERLAY_FS");
+		return result_set(r, STATUS_FAIL, "the kernel has no overlay filesystem");
+	}
 	return result_set(r, STATUS_PASS, "overlay %s", presence_words[p]);
 }
 

@@ -262,11 +262,10 @@ static int rule_istio(const struct check *c _unused_, const struct facts *f,
 
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, dir) < 0 || result_expected(r, "no istio-cni plugin") < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, dir);
+	result_expected(r, "no istio-cni plugin");
 	if (!dir->value) {
-		if (result_observed(r, "no %s", CNI_DIR) < 0)
-			return -ENOMEM;
+		result_observed(r, "no %s", CNI_DIR);
 		/* In a pod, the node's CNI configuration is not visible unless mounted: absence
 		 * says nothing about the node. */
 		if (facts_mode(f) == MODE_POD)
@@ -275,17 +274,15 @@ static int rule_istio(const struct check *c _unused_, const struct facts *f,
 		return result_set(r, STATUS_PASS, "no CNI configuration (%s does not exist)", CNI_DIR);
 	}
 	for (size_t i = 0; i < ELEMENTSOF(keys); i++)
-		if (result_evidence_fact(r, facts_get(f, keys[i])) < 0)
-			return -ENOMEM;
+		result_evidence_fact(r, facts_get(f, keys[i]));
 	istio = facts_get(f, "net.istio");
 	invalid = facts_get(f, "net.cni_invalid");
 	unreadable = facts_get(f, "net.cni_unreadable");
 	unread = facts_get(f, "net.cni_unread");
 	if (istio && !istio->err && istio->value) {
-		if (result_observed(r, "%s", istio->value) < 0 ||
-		    result_remediation(r, "confirm with Coder that this Istio version is supported "
-					  "for CVMs, or keep CVM nodes out of the mesh") < 0)
-			return -ENOMEM;
+		result_observed(r, "%s", istio->value);
+		result_remediation(r, "confirm with Coder that this Istio version is supported "
+				      "for CVMs, or keep CVM nodes out of the mesh");
 		return result_set(r, STATUS_WARN,
 				  "Istio's CNI plugin is configured (%s); Coder does not support "
 				  "\"legacy\" cluster-wide proxies such as Istio and does not say "
@@ -300,15 +297,13 @@ static int rule_istio(const struct check *c _unused_, const struct facts *f,
 	/* A malformed file was read but says nothing; containerd's go-cni refuses to load the
 	 * directory at that file (ErrInvalidConfig), so the node has a problem either way. */
 	if (invalid->value) {
-		if (result_observed(r, "invalid: %s", invalid->value) < 0 ||
-		    result_remediation(r, "fix or remove the malformed files in %s", CNI_DIR) < 0)
-			return -ENOMEM;
+		result_observed(r, "invalid: %s", invalid->value);
+		result_remediation(r, "fix or remove the malformed files in %s", CNI_DIR);
 		return result_set(r, STATUS_WARN,
 				  "cannot tell whether these CNI configs name istio-cni: %s",
 				  invalid->value);
 	}
-	if (result_observed(r, "%s", *dir->value ? dir->value : "no CNI config files") < 0)
-		return -ENOMEM;
+	result_observed(r, "%s", *dir->value ? dir->value : "no CNI config files");
 	/* The first file, the one containerd loads, was read; the others may still be chained. */
 	if (unread->value)
 		return result_set(r, STATUS_UNKNOWN,

@@ -39,18 +39,17 @@ static int rule_init(const struct check *c _unused_, const struct facts *f,
 
 	if (facts_mode(f) == MODE_POD)
 		return result_set(r, STATUS_SKIP, "in a pod, PID 1 is the pod's, not the node's");
-	if (result_evidence_fact(r, comm) < 0 || result_evidence_fact(r, sd) < 0 ||
-	    result_expected(r, "systemd") < 0 ||
-	    result_observed(r, "%s", name ? name : "unknown") < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, comm);
+	result_evidence_fact(r, sd);
+	result_expected(r, "systemd");
+	result_observed(r, "%s", name ? name : "unknown");
 	if ((sd && streq_ptr(sd->value, "yes")) || streq_ptr(name, "systemd"))
 		return result_set(r, STATUS_PASS, "systemd is the init system");
 	if (!name || !sd || sd->err)
 		return result_set(r, STATUS_UNKNOWN, "cannot tell the init system: '%s': %s",
 				  !name ? PID1_COMM : SYSTEMD_RUNDIR,
 				  strerror(!name ? (comm ? comm->err : ENOENT) : sd ? sd->err : ENOENT));
-	if (result_remediation(r, "run the node with systemd as PID 1") < 0)
-		return -ENOMEM;
+	result_remediation(r, "run the node with systemd as PID 1");
 	return result_set(r, s, "PID 1 is %s, not systemd: the Sysbox package installs systemd "
 			  "units%s", name, s == STATUS_FAIL ? " (required by the sysbox profile)" : "");
 }
@@ -177,19 +176,17 @@ static int rule_resources(const struct check *c _unused_, const struct facts *f,
 	ret = result_need(r, f, "platform.memtotal_kb", &mem);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, cpus) < 0 || result_evidence_fact(r, mem) < 0 ||
-	    result_expected(r, ">= %d CPUs and >= 4 GB of memory", MIN_CPUS) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, cpus);
+	result_evidence_fact(r, mem);
+	result_expected(r, ">= %d CPUs and >= 4 GB of memory", MIN_CPUS);
 	if (parse_count(cpus->value, &n_cpus) < 0 || parse_count(mem->value, &kb) < 0)
 		return result_set(r, STATUS_UNKNOWN, "unexpected CPU count '%s' or MemTotal '%s'",
 				  cpus->value, mem->value);
-	if (result_observed(r, "%llu CPUs, %.1f GiB", n_cpus, kb / 1048576.0) < 0)
-		return -ENOMEM;
+	result_observed(r, "%llu CPUs, %.1f GiB", n_cpus, kb / 1048576.0);
 	if (n_cpus >= MIN_CPUS && kb >= MIN_MEM_KB)
 		return result_set(r, STATUS_PASS, "%llu CPUs and %.1f GiB of memory", n_cpus,
 				  kb / 1048576.0);
-	if (result_remediation(r, "give the node at least %d CPUs and 4 GB of memory", MIN_CPUS) < 0)
-		return -ENOMEM;
+	result_remediation(r, "give the node at least %d CPUs and 4 GB of memory", MIN_CPUS);
 	return result_set(r, STATUS_WARN, "%s%s%s: Sysbox asks for at least %d CPUs and 4 GB",
 			  n_cpus < MIN_CPUS ? "fewer than 4 CPUs" : "",
 			  n_cpus < MIN_CPUS && kb < MIN_MEM_KB ? " and " : "",

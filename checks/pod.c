@@ -385,8 +385,7 @@ static void _printf_(3, 4) list_add(struct list *l, const char *sep, const char 
 /* Adds fa as evidence; returns 1 when it was read, 0 when not (noted in unknown), <0 ENOMEM. */
 static int use_fact(struct result *r, const struct fact *fa, const char *key, struct list *unknown)
 {
-	if (result_evidence_fact(r, fa) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, fa);
 	if (!fa)
 		list_add(unknown, "; ", "no fact %s was recorded", key);
 	else if (fa->err)
@@ -470,8 +469,7 @@ static int rule_privileged(const struct check *c _unused_, const struct facts *f
 	 * its CapEff tells nothing of the container's. */
 	uid = facts_get(f, "pod.uid");
 	if (uid && !uid->err && uid->value && status_euid(uid->value, &euid) && euid != 0) {
-		if (result_evidence_fact(r, uid) < 0)
-			return -ENOMEM;
+		result_evidence_fact(r, uid);
 		list_add(&unknown, "; ", "not root (uid %llu): the capabilities of this process are "
 					 "not the container's; run cvmprep as root in the pod", euid);
 	} else if (ok[CAP_EFF] && ok[CAP_LAST])
@@ -487,12 +485,11 @@ static int rule_privileged(const struct check *c _unused_, const struct facts *f
 		list_add(&bad, "; ", "/sys is mounted read-only");
 	if (ok[DEV] && !*(fa[DEV]->value ? fa[DEV]->value : ""))
 		list_add(&bad, "; ", "no host block device in /dev");
-	if (result_observed(r, "%s", bad.n ? bad.s : unknown.n ? "?" : "privileged") < 0 ||
-	    result_expected(r, "every capability to cap_last_cap, seccomp 0, AppArmor unconfined, "
-			       "/sys rw, host devices in /dev") < 0 ||
-	    result_remediation(r, "run the pod with securityContext.privileged: true and no "
-				  "seccomp or AppArmor profile") < 0)
-		return -ENOMEM;
+	result_observed(r, "%s", bad.n ? bad.s : unknown.n ? "?" : "privileged");
+	result_expected(r, "every capability to cap_last_cap, seccomp 0, AppArmor unconfined, "
+			   "/sys rw, host devices in /dev");
+	result_remediation(r, "run the pod with securityContext.privileged: true and no "
+			      "seccomp or AppArmor profile");
 	return judge(r, &bad, &unknown, NULL, "the pod is privileged");
 }
 
@@ -536,13 +533,12 @@ static int rule_hostpaths(const struct check *c _unused_, const struct facts *f,
 		else if (row->mode[i] == HOSTPATH_RO && !ro)
 			list_add(&wide, "; ", "%s is mounted rw where ro is enough", path);
 	}
-	if (result_observed(r, "%s", seen.n ? seen.s : "?") < 0 ||
-	    result_expected(r, "caching %s, shiftfs autoload %s: %s", row->caching, row->autoload,
-			    want.s) < 0 ||
-	    result_remediation(r, "mount the host paths as 'cvmprep hostpaths%s%s' prints",
-			       cfg->caching ? " --caching" : "",
-			       cfg->shiftfs_autoload ? " --shiftfs-autoload" : "") < 0)
-		return -ENOMEM;
+	result_observed(r, "%s", seen.n ? seen.s : "?");
+	result_expected(r, "caching %s, shiftfs autoload %s: %s", row->caching, row->autoload,
+			want.s);
+	result_remediation(r, "mount the host paths as 'cvmprep hostpaths%s%s' prints",
+			   cfg->caching ? " --caching" : "",
+			   cfg->shiftfs_autoload ? " --shiftfs-autoload" : "");
 	return judge(r, &bad, &unknown, &wide, "every host path is mounted as required");
 }
 
@@ -562,8 +558,7 @@ static int rule_modules_match(const struct check *c _unused_, const struct facts
 	ret = result_need(r, f, "kernel.release", &rel);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, rel) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, rel);
 	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
 		const struct fact *fa = facts_get(f, dirs[i].key);
 		int ok = use_fact(r, fa, dirs[i].key, &unknown);
@@ -574,12 +569,11 @@ static int rule_modules_match(const struct check *c _unused_, const struct facts
 			list_add(&bad, "; ", "no %s for the running kernel %s (%s)", dirs[i].what,
 				 rel->value, fa->source);
 	}
-	if (result_observed(r, "%s", bad.n ? bad.s : rel->value) < 0 ||
-	    result_expected(r, "/lib/modules/%s and /usr/src/linux-headers-%s (or "
-			       "/usr/src/kernels/%s)", rel->value, rel->value, rel->value) < 0 ||
-	    result_remediation(r, "mount the node's /lib/modules and /usr/src into the pod, and "
-				  "install the headers for %s on the node", rel->value) < 0)
-		return -ENOMEM;
+	result_observed(r, "%s", bad.n ? bad.s : rel->value);
+	result_expected(r, "/lib/modules/%s and /usr/src/linux-headers-%s (or "
+			   "/usr/src/kernels/%s)", rel->value, rel->value, rel->value);
+	result_remediation(r, "mount the node's /lib/modules and /usr/src into the pod, and "
+			      "install the headers for %s on the node", rel->value);
 	return judge(r, &bad, &unknown, NULL,
 		     "the modules and headers of the running kernel are visible");
 }

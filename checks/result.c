@@ -16,12 +16,21 @@ const char *status_to_string(enum status s)
 	return s < _STATUS_MAX ? status_names[s] : NULL;
 }
 
-static int vset(char **field, const char *fmt, va_list ap)
+/* Records an allocation failure in r, for good. Returns r->err. */
+static int fail(struct result *r)
+{
+	r->err = -ENOMEM;
+	return r->err;
+}
+
+static int vset(struct result *r, char **field, const char *fmt, va_list ap)
 {
 	char *s;
 
+	if (r->err)
+		return r->err;
 	if (vasprintf(&s, fmt, ap) < 0)
-		return -ENOMEM;
+		return fail(r);
 	free(*field);
 	*field = s;
 	return 0;
@@ -34,7 +43,7 @@ int result_set(struct result *r, enum status s, const char *fmt, ...)
 
 	r->status = s;
 	va_start(ap, fmt);
-	ret = vset(&r->message, fmt, ap);
+	ret = vset(r, &r->message, fmt, ap);
 	va_end(ap);
 	return ret;
 }
@@ -46,7 +55,7 @@ int result_set(struct result *r, enum status s, const char *fmt, ...)
 		int ret;                                                                           \
                                                                                                    \
 		va_start(ap, fmt);                                                                 \
-		ret = vset(&r->field, fmt, ap);                                                    \
+		ret = vset(r, &r->field, fmt, ap);                                                    \
 		va_end(ap);                                                                        \
 		return ret;                                                                        \
 	}
@@ -56,21 +65,23 @@ RESULT_SETTER(remediation)
 
 int result_evidence(struct result *r, const char *source, const char *value, int err)
 {
-	struct evidence *v = realloc(r->evidence, (r->n_evidence + 1) * sizeof(*v));
-	struct evidence *e;
+	struct evidence *v, *e;
 
+	if (r->err)
+		return r->err;
+	v = realloc(r->evidence, (r->n_evidence + 1) * sizeof(*v));
 	if (!v)
-		return -ENOMEM;
+		return fail(r);
 	r->evidence = v;
 	e = &v[r->n_evidence];
 	*e = (struct evidence){ .source = strdup(source), .err = err };
 	if (!e->source)
-		return -ENOMEM;
+		return fail(r);
 	if (value && !err) {
 		e->value = strdup(value);
 		if (!e->value) {
 			free(e->source);
-			return -ENOMEM;
+			return fail(r);
 		}
 	}
 	r->n_evidence++;
@@ -85,16 +96,16 @@ int result_evidence_fact(struct result *r, const struct fact *fa)
 int result_need(struct result *r, const struct facts *f, const char *key, const struct fact **ret)
 {
 	const struct fact *fa = facts_get(f, key);
-	int ret_r;
 
-	if (!fa)
-		return result_set(r, STATUS_UNKNOWN, "no fact '%s' was recorded", key) ?: 0;
+	if (!fa) {
+		result_set(r, STATUS_UNKNOWN, "no fact '%s' was recorded", key);
+		return 0;
+	}
 	if (fa->err) {
-		ret_r = result_evidence_fact(r, fa);
-		if (ret_r < 0)
-			return ret_r;
-		return result_set(r, STATUS_UNKNOWN, "cannot read '%s': %s", fa->source,
-				  strerror(fa->err)) ?: 0;
+		result_evidence_fact(r, fa);
+		result_set(r, STATUS_UNKNOWN, "cannot read '%s': %s", fa->source,
+			   strerror(fa->err));
+		return 0;
 	}
 	*ret = fa;
 	return 1;

@@ -136,6 +136,8 @@ int checks_run(const struct host *h, const struct config *cfg, const enum select
 				       strerror(-probed[i].r));
 		else
 			r = c->rule(c, f, cfg, res);
+		if (r >= 0)
+			r = res->err; /* a setter that failed: sticky in the result */
 		if (r < 0)
 			goto fail;
 		res->duration_us = probed[i].us + (now_us() - start);

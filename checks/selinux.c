@@ -114,9 +114,10 @@ static int rule_selinux(const struct check *c _unused_, const struct facts *f,
 	const struct fact *conf = facts_get(f, "selinux.config");
 	const char *configured = conf && !conf->err && conf->value ? conf->value : NULL;
 
-	if (result_evidence_fact(r, mnt) < 0 || result_evidence_fact(r, enforce) < 0 ||
-	    result_evidence_fact(r, conf) < 0 || result_expected(r, "disabled") < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, mnt);
+	result_evidence_fact(r, enforce);
+	result_evidence_fact(r, conf);
+	result_expected(r, "disabled");
 
 	if (!mnt)
 		return result_set(r, STATUS_UNKNOWN, "no evidence of the SELinux state was recorded");
@@ -124,11 +125,9 @@ static int rule_selinux(const struct check *c _unused_, const struct facts *f,
 		return result_set(r, STATUS_UNKNOWN, "cannot tell whether selinuxfs is mounted: '%s': %s",
 				  mnt->source, strerror(mnt->err));
 	if (!mnt->value) {
-		if (result_observed(r, "disabled") < 0)
-			return -ENOMEM;
+		result_observed(r, "disabled");
 		if (configured && !streq(configured, "disabled")) {
-			if (result_remediation(r, "set SELINUX=disabled in %s", SELINUX_CONFIG) < 0)
-				return -ENOMEM;
+			result_remediation(r, "set SELINUX=disabled in %s", SELINUX_CONFIG);
 			return result_set(r, STATUS_WARN,
 					  "SELinux is off, but %s sets SELINUX=%s: it is turned on "
 					  "at the next boot unless the kernel disables it",
@@ -140,21 +139,18 @@ static int rule_selinux(const struct check *c _unused_, const struct facts *f,
 		return result_set(r, STATUS_UNKNOWN, "selinuxfs is mounted but its enforce file cannot be read: %s",
 				  enforce ? strerror(enforce->err) : "not recorded");
 	if (streq(enforce->value, "0")) {
-		if (result_observed(r, "permissive") < 0 ||
-		    result_remediation(r, "set SELINUX=disabled in %s and reboot", SELINUX_CONFIG) < 0)
-			return -ENOMEM;
+		result_observed(r, "permissive");
+		result_remediation(r, "set SELINUX=disabled in %s and reboot", SELINUX_CONFIG);
 		return result_set(r, STATUS_WARN,
 				  "SELinux is permissive: still enabled, which Sysbox does not support");
 	}
 	if (streq(enforce->value, "1")) {
-		if (result_observed(r, "enforcing") < 0 ||
-		    result_remediation(r, "set SELINUX=disabled in %s and reboot", SELINUX_CONFIG) < 0)
-			return -ENOMEM;
+		result_observed(r, "enforcing");
+		result_remediation(r, "set SELINUX=disabled in %s and reboot", SELINUX_CONFIG);
 		return result_set(r, STATUS_FAIL,
 				  "SELinux is enforcing; Sysbox is not supported with SELinux enabled");
 	}
-	if (result_observed(r, "%s", enforce->value) < 0)
-		return -ENOMEM;
+	result_observed(r, "%s", enforce->value);
 	return result_set(r, STATUS_UNKNOWN, "unexpected content in '%s': '%s'", enforce->source,
 			  enforce->value);
 }

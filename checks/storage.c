@@ -341,11 +341,9 @@ static int need_fs_type(struct result *r, const struct facts *f, const char *pre
 	ret = key_of(key, sizeof(key), prefix, "path") ?: result_need(r, f, key, ret_path);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, *ret_path) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, *ret_path);
 	for (size_t i = 0; i < ELEMENTSOF(shown); i++)
-		if (result_evidence_fact(r, get(f, prefix, shown[i])) < 0)
-			return -ENOMEM;
+		result_evidence_fact(r, get(f, prefix, shown[i]));
 	*ret_type = fs_type(f, prefix);
 	if (*ret_type)
 		return 1;
@@ -381,25 +379,22 @@ static int rule_dataroot(const struct check *c _unused_, const struct facts *f,
 
 	if (ret <= 0)
 		return ret;
-	if (result_observed(r, "%s (%s)", type->value, path->value) < 0 ||
-	    result_expected(r, "ext4, xfs or btrfs") < 0)
-		return -ENOMEM;
+	result_observed(r, "%s (%s)", type->value, path->value);
+	result_expected(r, "ext4, xfs or btrfs");
 	for (size_t i = 0; i < ELEMENTSOF(dataroot_fs); i++) {
 		if (!streq(type->value, dataroot_fs[i].fs))
 			continue;
 		if (dataroot_fs[i].status == STATUS_PASS)
 			return result_set(r, STATUS_PASS, "%s is on %s", path->value, type->value);
-		if (result_remediation(r,
-				       "put %s on a local ext4, xfs or btrfs filesystem "
-				       "(a disk mounted there, or --data-root in sysbox-mgr)",
-				       cfg->data_root) < 0)
-			return -ENOMEM;
+		result_remediation(r,
+				   "put %s on a local ext4, xfs or btrfs filesystem "
+				   "(a disk mounted there, or --data-root in sysbox-mgr)",
+				   cfg->data_root);
 		return result_set(r, dataroot_fs[i].status, "%s is on %s: %s", path->value,
 				  type->value, dataroot_fs[i].why);
 	}
-	if (result_remediation(r, "put %s on a local ext4, xfs or btrfs filesystem",
-			       cfg->data_root) < 0)
-		return -ENOMEM;
+	result_remediation(r, "put %s on a local ext4, xfs or btrfs filesystem",
+			   cfg->data_root);
 	return result_set(r, STATUS_WARN, "%s is on %s, which Sysbox is not known to work on",
 			  path->value, type->value);
 }
@@ -412,25 +407,23 @@ static int rule_docker_dtype(const struct check *c _unused_, const struct facts 
 
 	if (ret <= 0)
 		return ret;
-	if (result_expected(r, "not xfs, or xfs with ftype=1") < 0)
-		return -ENOMEM;
-	if (!streq(type->value, "xfs"))
-		return result_observed(r, "%s (%s)", type->value, path->value)
-			   ?: result_set(r, STATUS_PASS, "%s is on %s, which records d_type",
+	result_expected(r, "not xfs, or xfs with ftype=1");
+	if (!streq(type->value, "xfs")) {
+		result_observed(r, "%s (%s)", type->value, path->value);
+		return result_set(r, STATUS_PASS, "%s is on %s, which records d_type",
 					 path->value, type->value);
+	}
 	ret = result_need(r, f, DOCKER ".xfs.ftype", &ftype);
 	if (ret <= 0)
 		return ret;
-	if (result_observed(r, "xfs ftype=%s (%s)", ftype->value, path->value) < 0)
-		return -ENOMEM;
+	result_observed(r, "xfs ftype=%s (%s)", ftype->value, path->value);
 	if (streq(ftype->value, "1"))
 		return result_set(r, STATUS_PASS, "%s is on xfs with ftype=1 (d_type)",
 				  path->value);
-	if (result_remediation(r,
-			       "move %s to a filesystem made with mkfs.xfs -n ftype=1 (or "
-			       "ext4); ftype cannot be changed in place",
-			       DOCKER_ROOT) < 0)
-		return -ENOMEM;
+	result_remediation(r,
+			   "move %s to a filesystem made with mkfs.xfs -n ftype=1 (or "
+			   "ext4); ftype cannot be changed in place",
+			   DOCKER_ROOT);
 	return result_set(r, STATUS_FAIL,
 			  "%s is on xfs with ftype=0: no d_type, which Docker's overlay2 needs",
 			  path->value);
@@ -480,9 +473,9 @@ static int rule_capacity(const struct check *c _unused_, const struct facts *f,
 			continue;
 		if (dev && !dev->err)
 			first_dev = dev->value;
-		if (result_evidence_fact(r, path) < 0 || result_evidence_fact(r, avail) < 0 ||
-		    result_evidence_fact(r, size) < 0)
-			return -ENOMEM;
+		result_evidence_fact(r, path);
+		result_evidence_fact(r, avail);
+		result_evidence_fact(r, size);
 		free_gib = strtod(avail->value, NULL) / GiB;
 		size_gib = strtod(size->value, NULL) / GiB;
 		s = free_gib < CAPACITY_FAIL_GIB   ? STATUS_FAIL
@@ -501,18 +494,16 @@ static int rule_capacity(const struct check *c _unused_, const struct facts *f,
 			worst_path = path->value;
 		}
 	}
-	if (result_observed(r, "%s", observed) < 0 ||
-	    result_expected(r, ">= %d GiB free (%d GiB or more recommended)", CAPACITY_FAIL_GIB,
-			    CAPACITY_WARN_GIB) < 0)
-		return -ENOMEM;
+	result_observed(r, "%s", observed);
+	result_expected(r, ">= %d GiB free (%d GiB or more recommended)", CAPACITY_FAIL_GIB,
+			CAPACITY_WARN_GIB);
 	if (worst == STATUS_PASS)
 		return result_set(r, STATUS_PASS, "at least %d GiB free where CVMs keep their data",
 				  CAPACITY_WARN_GIB);
-	if (result_remediation(r,
-			       "free space or grow the filesystem holding %s (Coder suggests "
-			       "50-100 GB per workspace)",
-			       worst_path) < 0)
-		return -ENOMEM;
+	result_remediation(r,
+			   "free space or grow the filesystem holding %s (Coder suggests "
+			   "50-100 GB per workspace)",
+			   worst_path);
 	return result_set(r, worst, "only %.1f GiB free at %s; %s", worst_free, worst_path,
 			  worst == STATUS_FAIL ? "CVM images and inner Docker data will not fit"
 					       : "less than Coder's recommended 50 GB");

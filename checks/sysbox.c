@@ -201,9 +201,8 @@ static int rule_sysbox(const struct check *c _unused_, const struct facts *f,
 	size_t i = 0;
 	int ret;
 
-	if (result_expected(r, "sysbox-ce or sysbox-ee installed, its units present, sysbox-mgr "
-			    "running") < 0)
-		return -ENOMEM;
+	result_expected(r, "sysbox-ce or sysbox-ee installed, its units present, sysbox-mgr "
+			"running");
 	ret = sysbox_package(r, f, &i, &st, &status, &version);
 	if (ret < 0 || ret == PKG_UNKNOWN)
 		return ret < 0 ? ret : 0;
@@ -215,8 +214,7 @@ static int rule_sysbox(const struct check *c _unused_, const struct facts *f,
 		need = result_need(r, f, key, &unit);
 		if (need <= 0)
 			return need;
-		if (result_evidence_fact(r, unit) < 0)
-			return -ENOMEM;
+		result_evidence_fact(r, unit);
 		if (unit->value)
 			list_add(present, sizeof(present), unit->value);
 		else
@@ -224,39 +222,34 @@ static int rule_sysbox(const struct check *c _unused_, const struct facts *f,
 	}
 	if (ret == 0) {
 		if (!*present) {
-			if (result_observed(r, "not installed") < 0)
-				return -ENOMEM;
+			result_observed(r, "not installed");
 			return result_set(r, STATUS_SKIP,
 					  "Sysbox is not installed (cvmprep provision "
 					  "installs sysbox-ce)");
 		}
-		if (result_observed(r, "units without a package: %s", present) < 0 ||
-		    result_remediation(r, "install Sysbox from its package (cvmprep provision) so "
-					  "that its version can be checked and upgraded") < 0)
-			return -ENOMEM;
+		result_observed(r, "units without a package: %s", present);
+		result_remediation(r, "install Sysbox from its package (cvmprep provision) so "
+				      "that its version can be checked and upgraded");
 		return result_set(r, STATUS_WARN, "Sysbox units are present (%s) but neither "
 				  "sysbox-ce nor sysbox-ee is installed: built from source?",
 				  present);
 	}
-	if (result_observed(r, "%s %s (%s)", sysbox_packages[i],
-			    version ? version->value : "no version", status->value) < 0)
-		return -ENOMEM;
+	result_observed(r, "%s %s (%s)", sysbox_packages[i],
+			version ? version->value : "no version", status->value);
 	if (dpkg_status_broken(&st))
 		return rule_broken(r, sysbox_packages[i], status->value);
 	ret = dpkg_interrupted(r, f);
 	if (ret != 0)
 		return ret < 0 ? ret : rule_interrupted(r, f, sysbox_packages[i]);
 	if (*missing) {
-		if (result_remediation(r, "apt-get install --reinstall %s", sysbox_packages[i]) < 0)
-			return -ENOMEM;
+		result_remediation(r, "apt-get install --reinstall %s", sysbox_packages[i]);
 		return result_set(r, STATUS_FAIL, "%s is installed but its units are missing: %s",
 				  sysbox_packages[i], missing);
 	}
 	ret = result_need(r, f, "sysbox.sysmgr-sock", &sock);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, sock) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, sock);
 	if (sock->value && streq(sock->value, "socket"))
 		return result_set(r, STATUS_PASS, "%s %s is installed and sysbox-mgr is listening "
 				  "on %s", sysbox_packages[i], version ? version->value : "",
@@ -265,9 +258,8 @@ static int rule_sysbox(const struct check *c _unused_, const struct facts *f,
 		return result_set(r, STATUS_PASS, "%s %s is installed with its units (whether "
 				  "sysbox-mgr runs is not judged off the running system)",
 				  sysbox_packages[i], version ? version->value : "");
-	if (result_remediation(r, "systemctl enable --now sysbox; journalctl -u sysbox-mgr "
-				  "says why it stopped") < 0)
-		return -ENOMEM;
+	result_remediation(r, "systemctl enable --now sysbox; journalctl -u sysbox-mgr "
+			      "says why it stopped");
 	return result_set(r, STATUS_WARN, "%s %s is installed but sysbox-mgr is not running (%s "
 			  "is %s)", sysbox_packages[i], version ? version->value : "", SYSMGR_SOCK,
 			  sock->value ? sock->value : "absent");
@@ -280,15 +272,13 @@ static int rule_tools(const struct check *c _unused_, const struct facts *f,
 	const struct fact *dirs;
 	int ret;
 
-	if (result_expected(r, "rsync, modprobe and iptables in %s", BIN_PATH) < 0)
-		return -ENOMEM;
+	result_expected(r, "rsync, modprobe and iptables in %s", BIN_PATH);
 	ret = result_need(r, f, "tools.bindirs", &dirs);
 	if (ret <= 0)
 		return ret;
 	if (!dirs->value) {
-		if (result_evidence_fact(r, dirs) < 0 ||
-		    result_observed(r, "no program directories") < 0)
-			return -ENOMEM;
+		result_evidence_fact(r, dirs);
+		result_observed(r, "no program directories");
 		return result_set(r, STATUS_SKIP, "the tree has none of %s: no installed system to "
 				  "look for programs in", BIN_PATH);
 	}
@@ -298,8 +288,7 @@ static int rule_tools(const struct check *c _unused_, const struct facts *f,
 
 		snprintf(key, sizeof(key), "tools.%s", tools[i].name);
 		t = facts_get(f, key);
-		if (result_evidence_fact(r, t) < 0)
-			return -ENOMEM;
+		result_evidence_fact(r, t);
 		if (!t || t->err) {
 			list_add(unreadable, sizeof(unreadable), tools[i].name);
 		} else if (!t->value) {
@@ -308,22 +297,19 @@ static int rule_tools(const struct check *c _unused_, const struct facts *f,
 		}
 	}
 	if (*missing) {
-		if (result_observed(r, "missing: %s", missing) < 0 ||
-		    result_remediation(r, "apt-get install -y %s", packages) < 0)
-			return -ENOMEM;
+		result_observed(r, "missing: %s", missing);
+		result_remediation(r, "apt-get install -y %s", packages);
 		return result_set(r, STATUS_FAIL,
 				  "not found in %s: %s; sysbox-mgr refuses to start "
 				  "without them",
 				  BIN_PATH, missing);
 	}
 	if (*unreadable) {
-		if (result_observed(r, "cannot tell: %s", unreadable) < 0)
-			return -ENOMEM;
+		result_observed(r, "cannot tell: %s", unreadable);
 		return result_set(r, STATUS_UNKNOWN, "cannot search %s for: %s", BIN_PATH,
 				  unreadable);
 	}
-	if (result_observed(r, "rsync modprobe iptables") < 0)
-		return -ENOMEM;
+	result_observed(r, "rsync modprobe iptables");
 	return result_set(r, STATUS_PASS, "rsync, modprobe and iptables are installed");
 }
 
@@ -344,21 +330,18 @@ static int rule_subid(const struct check *c _unused_, const struct facts *f,
 	size_t nu, ng;
 	int ret;
 
-	if (result_expected(r, "at most one sysbox entry in %s and in %s", SUBUID, SUBGID) < 0)
-		return -ENOMEM;
+	result_expected(r, "at most one sysbox entry in %s and in %s", SUBUID, SUBGID);
 	if ((ret = result_need(r, f, "subid.subuid", &uid)) <= 0 ||
 	    (ret = result_need(r, f, "subid.subgid", &gid)) <= 0)
 		return ret;
-	if (result_evidence_fact(r, uid) < 0 || result_evidence_fact(r, gid) < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, uid);
+	result_evidence_fact(r, gid);
 	nu = count_words(uid->value);
 	ng = count_words(gid->value);
-	if (result_observed(r, "%zu in %s, %zu in %s", nu, SUBUID, ng, SUBGID) < 0)
-		return -ENOMEM;
+	result_observed(r, "%zu in %s, %zu in %s", nu, SUBUID, ng, SUBGID);
 	if (nu > 1 || ng > 1) {
-		if (result_remediation(r, "keep one sysbox line in each of %s and %s", SUBUID,
-				       SUBGID) < 0)
-			return -ENOMEM;
+		result_remediation(r, "keep one sysbox line in each of %s and %s", SUBUID,
+				   SUBGID);
 		return result_set(r, STATUS_WARN, "several sysbox ranges (%zu in %s, %zu in %s): "
 				  "sysbox-mgr supports one and, when it starts, rewrites the file "
 				  "with a single new range", nu, SUBUID, ng, SUBGID);

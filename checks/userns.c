@@ -31,17 +31,16 @@ static int rule_userns_max(const struct check *c _unused_, const struct facts *f
 	ret = result_need(r, f, "userns.max_user_namespaces", &fa);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, fa) < 0 || result_observed(r, "%s", fa->value) < 0 ||
-	    result_expected(r, "> 0") < 0)
-		return -ENOMEM;
+	result_evidence_fact(r, fa);
+	result_observed(r, "%s", fa->value);
+	result_expected(r, "> 0");
 	if (parse_count(fa->value, &n) < 0)
 		return result_set(r, STATUS_UNKNOWN, "unexpected content in '%s': '%s'", fa->source,
 				  fa->value);
 	if (n > 0)
 		return result_set(r, STATUS_PASS, "up to %llu user namespaces per user", n);
-	if (result_remediation(r, "sysctl -w user.max_user_namespaces=65536, and persist it in "
-				  "/etc/sysctl.d") < 0)
-		return -ENOMEM;
+	result_remediation(r, "sysctl -w user.max_user_namespaces=65536, and persist it in "
+			      "/etc/sysctl.d");
 	return result_set(r, STATUS_FAIL, "user namespaces are disabled (max_user_namespaces is 0)");
 }
 
@@ -56,19 +55,18 @@ static int rule_userns_clone(const struct check *c _unused_, const struct facts 
 	ret = result_need(r, f, "userns.unprivileged_userns_clone", &fa);
 	if (ret <= 0)
 		return ret;
-	if (result_evidence_fact(r, fa) < 0 || result_expected(r, "1, or no such sysctl") < 0)
-		return -ENOMEM;
-	if (!fa->value)
-		return result_observed(r, "absent") ?:
-		       result_set(r, STATUS_PASS, "the kernel has no %s: user namespaces are not "
+	result_evidence_fact(r, fa);
+	result_expected(r, "1, or no such sysctl");
+	if (!fa->value) {
+		result_observed(r, "absent");
+		return result_set(r, STATUS_PASS, "the kernel has no %s: user namespaces are not "
 				  "restricted by it", USERNS_CLONE);
-	if (result_observed(r, "%s", fa->value) < 0)
-		return -ENOMEM;
+	}
+	result_observed(r, "%s", fa->value);
 	if (streq(fa->value, "1"))
 		return result_set(r, STATUS_PASS, "unprivileged user namespaces are allowed");
-	if (result_remediation(r, "sysctl -w kernel.unprivileged_userns_clone=1, and persist it in "
-				  "/etc/sysctl.d") < 0)
-		return -ENOMEM;
+	result_remediation(r, "sysctl -w kernel.unprivileged_userns_clone=1, and persist it in "
+			      "/etc/sysctl.d");
 	return result_set(r, STATUS_FAIL, "kernel.unprivileged_userns_clone: want 1, have %s",
 			  fa->value);
 }
@@ -137,20 +135,17 @@ static int rule_userns_procfs(const struct check *c _unused_, const struct facts
 	const struct fact *fa;
 	int ret;
 
-	if (result_expected(r, "procfs mounts in new user and PID namespaces") < 0)
-		return -ENOMEM;
+	result_expected(r, "procfs mounts in new user and PID namespaces");
 	ret = live_need(r, f, cfg, KEY_PROCFS, &fa);
 	if (ret <= 0)
 		return ret;
-	if (result_observed(r, "%s", fa->value) < 0)
-		return -ENOMEM;
+	result_observed(r, "%s", fa->value);
 	if (streq(fa->value, "ok"))
 		return result_set(r, STATUS_PASS, "a process in new user and PID namespaces mounts "
 				  "procfs");
-	if (result_remediation(r, "allow user namespaces (user.max_user_namespaces > 0), and "
-				  "leave a fully visible procfs mounted at /proc (no masked "
-				  "paths over it)") < 0)
-		return -ENOMEM;
+	result_remediation(r, "allow user namespaces (user.max_user_namespaces > 0), and "
+			      "leave a fully visible procfs mounted at /proc (no masked "
+			      "paths over it)");
 	return result_set(r, STATUS_FAIL, "procfs cannot be mounted in new user and PID "
 			  "namespaces: %s", fa->value);
 }

@@ -121,14 +121,13 @@ int result_need_virt(struct result *r, const struct facts *f, const char **ret_n
 	int ret;
 
 	for (size_t i = 0; i < ELEMENTSOF(keys); i++)
-		if (result_evidence_fact(r, facts_get(f, keys[i])) < 0)
-			return -ENOMEM;
+		result_evidence_fact(r, facts_get(f, keys[i]));
 	name = virt_classify(value_of(f, keys[0]), value_of(f, keys[1]), value_of(f, keys[2]));
 	if (!name) {
 		ret = result_need(r, f, "platform.hypervisor", &hv);
 		if (ret <= 0)
 			return ret;
-		return result_set(r, STATUS_UNKNOWN, "no hypervisor flag recorded") ?: 0;
+		return result_set(r, STATUS_UNKNOWN, "no hypervisor flag recorded");
 	}
 	*ret_name = name;
 	return 1;
@@ -158,13 +157,14 @@ static int rule_virt(const struct check *c _unused_, const struct facts *f,
 			    product ? product : "");
 	if (!dmi || result_expected(r, "any (informational)") < 0)
 		return -ENOMEM;
-	if (streq(virt, "none"))
-		return result_observed(r, "bare metal%s%s%s", *dmi ? " (" : "", dmi,
-				       *dmi ? ")" : "")
-			   ?: result_set(r, STATUS_PASS,
+	if (streq(virt, "none")) {
+		result_observed(r, "bare metal%s%s%s", *dmi ? " (" : "", dmi,
+				*dmi ? ")" : "");
+		return result_set(r, STATUS_PASS,
 					 "bare metal: no hypervisor in DMI or CPU flags");
-	return result_observed(r, "%s%s%s%s", virt, *dmi ? " (" : "", dmi, *dmi ? ")" : "")
-		   ?: result_set(r, STATUS_PASS, "a virtual machine or cloud instance (%s)", virt);
+	}
+	result_observed(r, "%s%s%s%s", virt, *dmi ? " (" : "", dmi, *dmi ? ")" : "");
+	return result_set(r, STATUS_PASS, "a virtual machine or cloud instance (%s)", virt);
 }
 
 const struct check checks_virt[] = {
