@@ -2,6 +2,7 @@
 /* The host and judging options, shared by the commands that read or judge a host. */
 #include "options.h"
 
+#include "checks/factkeys.h"
 #include "cli.h"
 #include "core/util.h"
 
@@ -118,6 +119,7 @@ int cli_host_assume(const struct cli_host_opts *o, struct facts *assume)
 	for (size_t i = 0; i < o->assume.n; i++) {
 		_cleanup_free_ char *key = strdup(o->assume.v[i]);
 		char *eq = key ? strchr(key, '=') : NULL;
+		const char *bad;
 
 		if (!key)
 			return cli_oom();
@@ -125,6 +127,16 @@ int cli_host_assume(const struct cli_host_opts *o, struct facts *assume)
 			return cli_usage("--assume wants KEY=VALUE, not '%s'", o->assume.v[i]),
 			       -EINVAL;
 		*eq = '\0';
+		if (!fact_key_known(key))
+			return cli_usage("--assume '%s': no probe records such a fact (see "
+					 "'cvmprep facts')",
+					 key),
+			       -EINVAL;
+		bad = fact_value_invalid(key, eq + 1);
+		if (bad)
+			return cli_usage("--assume '%s': '%s' is not one of its values (%s)", key,
+					 eq + 1, bad),
+			       -EINVAL;
 		if (facts_set(assume, key, "--assume", eq + 1) < 0)
 			return cli_oom();
 	}

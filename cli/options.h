@@ -126,8 +126,9 @@ int cli_host_config(const struct cli_host_opts *o, struct config *cfg);
  * Returns 0, -EINVAL (a pattern matches no check) or -ENOMEM. */
 int cli_host_select(const struct cli_host_opts *o, enum selection **ret);
 
-/* Records each --assume KEY=VALUE into assume, with the source "--assume".
- * Returns 0, -EINVAL or -ENOMEM. */
+/* Records each --assume KEY=VALUE into assume, with the source "--assume". KEY must be a fact a
+ * probe can record (checks/factkeys.h) and VALUE, for a fact of fixed values (host.mode), one of
+ * them. Returns 0, -EINVAL or -ENOMEM. */
 int cli_host_assume(const struct cli_host_opts *o, struct facts *assume);
 
 /* Opens the host of --root, --proc, --sys. Returns 0, -EINVAL (it cannot be opened) or -ENOMEM;

@@ -44,6 +44,7 @@ usage_case() {
 	fi
 }
 ROOT=$FIXTURES/ubuntu-22.04
+"$CVMPREP" facts --root "$ROOT" -o "$WORK/facts.json" || fail "facts for --facts" "exit $?"
 # An empty list selected every check.
 usage_case "--only ''" "--only wants check ids or globs, comma-separated, not ''" \
 	"$CVMPREP" check --root "$ROOT" --only ''
@@ -88,6 +89,27 @@ rc=$?
 [ $rc -eq 2 ] && grep -q "cannot write to standard output: Bad file descriptor$" "$WORK/err" &&
 	pass "list with stdout closed: exit 2" || fail "list with stdout closed: exit 2" "exit $rc: $(cat "$WORK/err")"
 expect_exit "list to a file: exit 0" 0 "$CVMPREP" list
+# --assume takes only a fact a probe can record, and host.mode only as a mode: a misspelt key
+# was accepted and changed nothing, host.mode=bogus made every pod check unknown.
+usage_case "--assume of an unknown key" "--assume 'kernel.relase': no probe records such a fact" \
+	"$CVMPREP" check --root "$ROOT" --assume kernel.relase=5.4.0
+usage_case "--assume of a check id" "--assume 'kernel.version'" \
+	"$CVMPREP" check --root "$ROOT" --assume kernel.version=5.4.0
+usage_case "--assume of an unknown kernel option" "'kconfig.OVERLAY_FSS'" \
+	"$CVMPREP" check --root "$ROOT" --assume kconfig.OVERLAY_FSS=y
+usage_case "--assume host.mode=bogus" "--assume 'host.mode': 'bogus' is not one of its values (host, pod)" \
+	"$CVMPREP" check --root "$ROOT" --assume host.mode=bogus
+usage_case "--assume with --facts" "'kernel.relase'" \
+	"$CVMPREP" check --facts "$WORK/facts.json" --assume kernel.relase=5.4.0
+# Keys some hosts only record: selinux.enforce where selinuxfs is mounted, kconfig.<OPTION>.
+expect_exit "--assume selinux.enforce on a host without selinuxfs" 1 "$CVMPREP" check \
+	--root "$ROOT" --only security.selinux --format json -o "$WORK/selinux.json" \
+	--assume selinux.mount=/sys/fs/selinux --assume selinux.enforce=1
+expect "--assume selinux.enforce: judged as enforcing" "$WORK/selinux.json" security.selinux fail enforcing
+expect_exit "--assume kconfig.OVERLAY_FS" 0 "$CVMPREP" check --root "$ROOT" --only kernel.version \
+	--assume kconfig.OVERLAY_FS=y
+expect_exit "--assume host.mode=pod" 0 "$CVMPREP" check --root "$ROOT" --only kernel.version \
+	--assume host.mode=pod
 expect_exit "--only a,b still selects two" 0 "$CVMPREP" check --root "$ROOT" --only kernel.version,os.distro --format json -o "$WORK/two.json"
 n=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["checks"]))' "$WORK/two.json")
 [ "$n" = 2 ] && pass "--only a,b: two checks" || fail "--only a,b: two checks" "$n checks"
