@@ -181,13 +181,15 @@ static int probe_mount(const struct host *h, struct facts *f, const char *prefix
 }
 
 /* Opens a device (or an image standing in for one) for reading; nothing else: a FIFO or a
- * character device could block or have side effects. */
+ * character device could block or have side effects, and is never opened. */
 static int open_device(const struct host *h, const char *dev)
 {
-	_cleanup_close_ int fd = host_openat(h, dev, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	_cleanup_close_ int fd = host_open_block(h, dev, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 	int r;
 
+	if (fd == -EMEDIUMTYPE)
+		return -ENOTBLK;
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &st) < 0)

@@ -26,11 +26,14 @@ echo "facts:                          $(time_runs facts) us per run"
 status=0
 if command -v strace >/dev/null; then
 	trace=$(mktemp)
-	strace -f -qq -e trace=execve,fork,vfork,clone,clone3,openat,openat2 -o "$trace" \
+	strace -f -qq -y -e trace=execve,fork,vfork,clone,clone3,openat,openat2 -o "$trace" \
 		"$bin" check --no-probe >/dev/null || true
 	procs=$(grep -cE ' (fork|vfork|clone|clone3)\(' "$trace" || true)
-	# Files read: successful opens that are not of directories (O_DIRECTORY, O_PATH).
-	opened=$(grep -E ' open(at|at2)\(' "$trace" | grep -vE '= -1|O_DIRECTORY|O_PATH' | grep -oE '"[^"]*"' |
+	# Files read: successful opens that are not of directories (O_DIRECTORY, O_PATH), named by
+	# the file the new fd refers to (-y), since the host reopens an O_PATH fd through
+	# /proc/self/fd/N.
+	opened=$(grep -E ' open(at|at2)\(' "$trace" | grep -vE '= -1|O_DIRECTORY|O_PATH' |
+		sed -nE 's/.*= [0-9]+<(.*)>$/"\1"/p' |
 		grep -vE '^"(/etc/ld\.so|/lib/|/usr/lib/x86_64|/usr/lib/aarch64)' | sort)
 	twice=$(printf '%s\n' "$opened" | uniq -d)
 	echo "processes started: $procs"

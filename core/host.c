@@ -142,26 +142,71 @@ static bool openat2_usable(void)
 	return usable;
 }
 
-int host_openat(const struct host *h, const char *path, int flags, ...)
+/* Opens path under its tree as it is: openat2(RESOLVE_IN_ROOT), or chase_openat without it. */
+static int resolve_open(const struct host *h, const char *path, int flags, mode_t mode)
 {
-	struct open_how how = { .flags = (unsigned)flags | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	struct open_how how = { .flags = (unsigned)flags | O_CLOEXEC,
+				.mode = mode,
+				.resolve = RESOLVE_IN_ROOT };
 	const char *rel;
 	int dfd, fd;
+
+	dfd = host_resolve(h, path, &rel);
+	if (dfd < 0)
+		return dfd;
+	if (!openat2_usable())
+		return chase_openat(dfd, rel, (int)how.flags, mode);
+	fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Opens an existing file for reading or writing without ever opening anything else: an O_PATH
+ * fd first, which opens nothing, then fstat, then, for a regular file or a directory (or a block
+ * device when block), a reopen of that same inode through /proc/self/fd. A FIFO would block the
+ * open until a writer comes, and a character device's driver acts when it is opened (a watchdog
+ * starts counting down): both, and sockets, are refused with -EMEDIUMTYPE.
+ */
+static int open_existing(const struct host *h, const char *path, int flags, bool block)
+{
+	_cleanup_close_ int pfd = resolve_open(h, path, O_PATH | (flags & O_NOFOLLOW), 0);
+	char self[sizeof("/proc/self/fd/") + 12];
+	struct stat st;
+	int fd;
+
+	if (pfd < 0)
+		return pfd;
+	if (fstat(pfd, &st) < 0)
+		return -errno;
+	if (S_ISLNK(st.st_mode)) /* O_NOFOLLOW and a symlink, as open(2) says */
+		return -ELOOP;
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !(block && S_ISBLK(st.st_mode)))
+		return -EMEDIUMTYPE;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	fd = open(self, (flags & ~O_NOFOLLOW) | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int host_openat(const struct host *h, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
 
 	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
 		va_list ap;
 
 		va_start(ap, flags);
-		how.mode = (mode_t)va_arg(ap, int);
+		mode = (mode_t)va_arg(ap, int);
 		va_end(ap);
 	}
-	dfd = host_resolve(h, path, &rel);
-	if (dfd < 0)
-		return dfd;
-	if (!openat2_usable())
-		return chase_openat(dfd, rel, (int)how.flags, (mode_t)how.mode);
-	fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
-	return fd < 0 ? -errno : fd;
+	/* O_PATH opens nothing, O_DIRECTORY only a directory, O_CREAT makes a regular file. */
+	if (!(flags & (O_PATH | O_DIRECTORY | O_CREAT)))
+		return open_existing(h, path, flags, false);
+	return resolve_open(h, path, flags, mode);
+}
+
+int host_open_block(const struct host *h, const char *path, int flags)
+{
+	return open_existing(h, path, flags, true);
 }
 
 int host_stat(const struct host *h, const char *path, int flags, struct stat *ret_st)

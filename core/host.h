@@ -44,8 +44,16 @@ void host_close(struct host *h);
 
 /* Opens an absolute host path under its tree, flags as for open(2) (O_CLOEXEC is added), and,
  * as for open(2), a mode_t argument read when flags hold O_CREAT or O_TMPFILE: a file is created
- * under the root, never through a symlink out of it. Returns the fd or -errno. */
+ * under the root, never through a symlink out of it. An existing file opened for reading or
+ * writing (no O_PATH, O_DIRECTORY or O_CREAT) must be a regular file or a directory: a FIFO (whose
+ * open would block), a device (whose driver would act on the open) or a socket is refused with
+ * -EMEDIUMTYPE, and never opened. This reopens through /proc/self/fd, so it needs this process's
+ * /proc. Returns the fd or -errno. */
 int host_openat(const struct host *h, const char *path, int flags, ...);
+
+/* The same for a device probe: a block device is also accepted (a regular file stands for an
+ * image of one). */
+int host_open_block(const struct host *h, const char *path, int flags);
 
 /* fstat(2) of the path under its tree; flags 0 or O_NOFOLLOW (a symlink itself).
  * Returns 0 and *ret_st, or -errno. */

@@ -81,3 +81,32 @@ cp -a "$FIXTURES/pod-privileged" "$T"
 rm -f "$T/.dockerenv" && echo systemd >"$T/proc/1/comm"
 rm "$T/proc/1/cgroup" && mkdir "$T/proc/1/cgroup"
 status_is "mode: unreadable /proc/1/cgroup is unknown, not host" "$T" pod.privileged unknown "cannot read '/proc/1/cgroup'"
+
+# ---------------------------------------------------------------------------------------------
+# FIFOs and devices in the audited tree are never opened: a FIFO would block the run forever,
+# a character device's driver would act. Each run has a time limit that proves there is no hang.
+# fifo_case NAME FIXTURE FILE ID: FILE (relative) of a copy of FIXTURE becomes a FIFO; check ID
+# is unknown, naming the refusal.
+fifo_case() {
+	local name=$1 fixture=$2 file=$3 id=$4 t
+	t=$WORK/fifo-$id
+	rm -rf "$t" && cp -a "$FIXTURES/$fixture" "$t"
+	mkdir -p "$(dirname "$t/$file")" && rm -f "$t/$file" && mkfifo "$t/$file"
+	eval "${SETUP:-}"
+	status_is "FIFO at $file: $name" "$t" "$id" unknown "Wrong medium type" timeout 20
+}
+fifo_case "os.distro unknown" ubuntu-22.04 etc/os-release os.distro
+# (The pod's /dev needs a block device, else pod.privileged fails on that first.)
+SETUP='mknod "$t/dev/sda" b 8 0' fifo_case "pod.privileged unknown" pod-privileged proc/self/status pod.privileged
+fifo_case "kernel.config unknown" ubuntu-22.04 "boot/config-$(cat "$FIXTURES/ubuntu-22.04/proc/sys/kernel/osrelease")" kernel.config.USER_NS
+fifo_case "runtime.containerd unknown" runtime-ready var/lib/dpkg/status runtime.containerd
+fifo_case "gpu.devices unknown" hw-nvidia-metal "sys/devices/pci0000:00/0000:02:00.0/class" gpu.devices
+
+T=$WORK/chardev
+cp -a "$FIXTURES/ubuntu-22.04" "$T"
+rm "$T/etc/os-release"
+if mknod "$T/etc/os-release" c 1 3 2>/dev/null; then
+	status_is "char device at etc/os-release: unknown, never opened" "$T" os.distro unknown "Wrong medium type" timeout 20
+else
+	skip "char device at etc/os-release" "mknod needs root and CAP_MKNOD"
+fi

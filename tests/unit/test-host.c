@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <cmocka.h>
 
@@ -422,6 +423,53 @@ static void test_chase_like_openat2(void **state)
 	assert_int_equal(chase_openat(root, long_name, O_PATH, 0), -ENAMETOOLONG);
 }
 
+/*
+ * What is not a regular file is never opened for reading: a FIFO would block the open until a
+ * writer comes (the test would hang: alarm() ends it), a character device would run its driver.
+ * The device is a copy of /dev/null's numbers (c 1 3), made with mknod where that is allowed.
+ */
+static void test_fifo_and_device_refused(void **state)
+{
+	_cleanup_free_ char *fifo = strdup_printf("%s/etc/fifo", tree);
+	_cleanup_free_ char *dev = strdup_printf("%s/etc/null", tree);
+	_cleanup_free_ char *s = NULL;
+	bool have_dev;
+	struct host h;
+	int fd;
+
+	(void)state;
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	have_dev = mknod(dev, S_IFCHR | 0666, makedev(1, 3)) == 0;
+	assert_int_equal(host_open(&h, tree, NULL, NULL), 0);
+	alarm(10);
+	assert_int_equal(host_read(&h, "/etc/fifo", 100, &s, NULL), -EMEDIUMTYPE);
+	assert_int_equal(host_openat(&h, "/etc/fifo", O_WRONLY), -EMEDIUMTYPE);
+	assert_int_equal(host_open_block(&h, "/etc/fifo", O_RDONLY), -EMEDIUMTYPE);
+	if (have_dev) {
+		assert_int_equal(host_read(&h, "/etc/null", 100, &s, NULL), -EMEDIUMTYPE);
+		assert_int_equal(host_open_block(&h, "/etc/null", O_RDONLY), -EMEDIUMTYPE);
+	}
+	alarm(0);
+	/* O_PATH opens nothing: a FIFO may be looked at. */
+	fd = host_openat(&h, "/etc/fifo", O_PATH);
+	assert_true(fd >= 0);
+	close(fd);
+	/* A regular file through a symlink inside the root, and O_NOFOLLOW on that symlink. */
+	fd = host_open_block(&h, "/etc/abs", O_RDONLY);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(host_openat(&h, "/etc/abs", O_RDONLY | O_NOFOLLOW), -ELOOP);
+	fd = host_openat(&h, "/etc/os-release", O_RDONLY | O_NOFOLLOW);
+	assert_true(fd >= 0);
+	assert_int_equal(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	close(fd);
+	host_close(&h);
+	unlink(fifo);
+	unlink(dev);
+	if (!have_dev)
+		skip();
+}
+
 static void test_atomic_write(void **state)
 {
 	_cleanup_free_ char *path = strdup_printf("%s/report.json", tree), *s = NULL;
@@ -460,7 +508,9 @@ int main(void)
 		cmocka_unit_test(test_proc_override),	 cmocka_unit_test(test_live),
 		cmocka_unit_test(test_stat_exists),	 cmocka_unit_test(test_openat_create),
 		cmocka_unit_test(test_readdir),		 cmocka_unit_test(test_readdir_fails_part_way),
-		cmocka_unit_test(test_chase_like_openat2), cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_chase_like_openat2),
+		cmocka_unit_test(test_fifo_and_device_refused),
+		cmocka_unit_test(test_atomic_write),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
