@@ -139,6 +139,7 @@ bench: $(BIN)
 
 # libFuzzer targets in tests/fuzz/ (clang), FUZZ_SECONDS each.
 fuzz: $(BIN)
+	bash ci/deps.sh fuzz
 	bash ci/fuzz.sh
 
 install: $(BIN)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages cvmprep's build and tests need, when any is missing.
 # Run as root on a fresh machine; as another user it only says what is missing.
+#   ci/deps.sh [fuzz]   fuzz: clang and its libFuzzer runtime too (make fuzz only)
 set -euo pipefail
 
 packages=(
@@ -15,6 +16,8 @@ packages=(
 	dpkg                                                           # dpkg-deb, dpkg --root (runtime tests)
 	debootstrap apt-utils gnupg zstd iproute2                      # provisioning test bed: base root, apt-ftparchive, repo key
 )
+
+[ "${1:-}" = fuzz ] && packages+=(clang libclang-rt-dev)
 
 missing=()
 for p in "${packages[@]}"; do
