@@ -2,10 +2,8 @@
 /* What every command shares: the gate of the descriptor's flags, messages, exit codes, output. */
 #include "cli.h"
 
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
-#include <sys/file.h>
 
 #include "core/fileio.h"
 #include "core/util.h"
@@ -141,31 +139,9 @@ int cli_stdout_done(int r)
 	return r;
 }
 
-/* Takes the lock at path for as long as *ret_fd stays open. Returns 0 or the exit code. */
-static int lock_take(const char *path, int *ret_fd)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
-
-	if (fd < 0)
-		return cli_exit_code(cli_fail(-errno, "cannot open the lock '%s'", path));
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		int r = -errno;
-
-		close(fd);
-		if (r == -EWOULDBLOCK) {
-			cli_usage("another cvmprep holds the lock '%s'", path);
-			return EXIT_LOCKED;
-		}
-		return cli_exit_code(cli_fail(r, "cannot take the lock '%s'", path));
-	}
-	*ret_fd = fd;
-	return 0;
-}
-
-int cli_run(const struct cli_cmd *cmd, int argc, char **argv, const char *lock_path)
+int cli_run(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	bool help = argc == 2 && (streq(argv[1], "-h") || streq(argv[1], "--help"));
-	_cleanup_close_ int lock_fd = -1;
 	int r;
 
 	arg_cmd = cmd->name;
@@ -174,11 +150,6 @@ int cli_run(const struct cli_cmd *cmd, int argc, char **argv, const char *lock_p
 	optind = 0;
 	if (!help && (cmd->flags & CMD_NEEDS_ROOT) && geteuid() != 0)
 		return cli_usage("needs root (the effective uid is %u)", (unsigned)geteuid());
-	if (!help && (cmd->flags & CMD_TAKES_LOCK)) {
-		r = lock_take(lock_path, &lock_fd);
-		if (r != 0)
-			return r;
-	}
 	r = cmd->fn(argc, argv);
 	return r == EXIT_SUCCESS ? cli_stdout_done(r) : r;
 }

@@ -15,19 +15,16 @@
 /* Exit codes besides the verdicts (0, 1, 3) and EXIT_SUCCESS: design.md, "Exit codes". */
 enum {
 	EXIT_USAGE = 2,     /* a bad option or operand; a file named, or stdout, that cannot be used */
-	EXIT_LOCKED = 5,    /* another cvmprep holds the lock (CMD_TAKES_LOCK) */
 	EXIT_INTERNAL = 70, /* out of memory or a bug: never a verdict (sysexits' EX_SOFTWARE) */
 };
 
 /* What the dispatcher enforces before it runs a command (kmod, git: "in one place"). A command
- * invoked with -h or --help as its only argument runs without them, so anyone can read it. */
+ * invoked with -h or --help as its only argument runs without it, so anyone can read it. A need
+ * that depends on the command's options (provision: root unless --dry-run; its lock under
+ * --root, waiting --lock-timeout) is the command's own, after it has parsed them. */
 enum {
 	CMD_NEEDS_ROOT = 1 << 0, /* refused, exit EXIT_USAGE, unless the effective uid is 0 */
-	CMD_TAKES_LOCK = 1 << 1, /* holds CLI_LOCK_PATH (flock) while it runs; EXIT_LOCKED if held */
 };
-
-/* design.md, "Provisioning targets": the lock of every run that changes the node. */
-#define CLI_LOCK_PATH "/run/lock/cvmprep.lock"
 
 struct cli_cmd {
 	const char *name;
@@ -52,11 +49,10 @@ extern const struct cli_cmd cli_cmd_provision;
 
 /*
  * Runs cmd with argv[0] its name: enforces cmd->flags, resets getopt for it, names it in every
- * message, then calls cmd->fn. lock_path is where CMD_TAKES_LOCK takes its lock (CLI_LOCK_PATH;
- * tests pass another). When it succeeds, what it wrote to stdout must have got there
+ * message, then calls cmd->fn. When it succeeds, what it wrote to stdout must have got there
  * (cli_stdout_done). Returns the exit code.
  */
-int cli_run(const struct cli_cmd *cmd, int argc, char **argv, const char *lock_path);
+int cli_run(const struct cli_cmd *cmd, int argc, char **argv);
 
 /*
  * Messages, on stderr, as "cvmprep CMD: message" (git's guidelines: lowercase, what failed

@@ -39,5 +39,5 @@ int main(int argc, char **argv)
 	cmd = cli_command_find(argv[1]);
 	if (!cmd)
 		return cli_usage("unknown command '%s' (see 'cvmprep --help')", argv[1]);
-	return cli_run(cmd, argc - 1, argv + 1, CLI_LOCK_PATH);
+	return cli_run(cmd, argc - 1, argv + 1);
 }

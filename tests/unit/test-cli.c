@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* cli/: the command table, the flags the dispatcher enforces (needs root, takes the lock), the
- * shared host options. */
+/* cli/: the command table, the flag the dispatcher enforces (needs root), exit codes, the shared
+ * host options. */
 #include <fcntl.h>
 #include <getopt.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 
@@ -24,21 +22,7 @@ static int ran(int argc _unused_, char **argv _unused_)
 	return RAN;
 }
 
-/* While it runs: whether the lock at lock_path can be taken by another open file. */
-static const char *lock_path;
-
-static int lock_is_held(int argc _unused_, char **argv _unused_)
-{
-	_cleanup_close_ int fd = open(lock_path, O_RDWR | O_CLOEXEC);
-
-	assert_true(fd >= 0);
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return 0;
-	return errno == EWOULDBLOCK ? RAN : 1;
-}
-
 static const struct cli_cmd root_cmd = { "needs-root", ran, CMD_NEEDS_ROOT, "test" };
-static const struct cli_cmd lock_cmd = { "takes-lock", lock_is_held, CMD_TAKES_LOCK, "test" };
 
 /*
  * Runs cmd with args in a child, as uid (and gid) NOBODY when as_nobody (real setresuid: the
@@ -63,7 +47,7 @@ static int run_child(const struct cli_cmd *cmd, char **args, bool as_nobody, cha
 			_exit(99);
 		while (args[argc])
 			argc++;
-		_exit(cli_run(cmd, argc, args, lock_path));
+		_exit(cli_run(cmd, argc, args));
 	}
 	close(pipefd[1]);
 	for (size_t len = 0;; len += (size_t)n) {
@@ -124,44 +108,6 @@ static void test_needs_root(void **state)
 	assert_string_equal(err, "cvmprep needs-root: needs root (the effective uid is 65534)\n");
 	/* Anyone may read a command's help. */
 	assert_int_equal(run_child(&root_cmd, help, true, err, sizeof(err)), RAN);
-}
-
-static void test_takes_lock(void **state)
-{
-	char dir[] = "/tmp/cvmprep-test-cli-XXXXXX";
-	_cleanup_free_ char *path = NULL, *target = NULL;
-	char *args[] = { (char *)"takes-lock", NULL };
-	char err[512];
-	int fd;
-
-	(void)state;
-	assert_non_null(mkdtemp(dir));
-	path = strdup_printf("%s/cvmprep.lock", dir);
-	target = strdup_printf("%s/elsewhere", dir);
-	lock_path = path;
-
-	/* Free: it runs holding the lock, and lets it go when it is done. */
-	assert_int_equal(run_child(&lock_cmd, args, false, err, sizeof(err)), RAN);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	assert_true(fd >= 0);
-	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
-
-	/* Held by another: it does not run. */
-	assert_int_equal(run_child(&lock_cmd, args, false, err, sizeof(err)), EXIT_LOCKED);
-	assert_non_null(strstr(err, "another cvmprep holds the lock"));
-	assert_non_null(strstr(err, path));
-	close(fd);
-
-	/* A lock path planted as a symlink is not followed. */
-	assert_int_equal(unlink(path), 0);
-	assert_int_equal(symlink(target, path), 0);
-	assert_int_equal(run_child(&lock_cmd, args, false, err, sizeof(err)), EXIT_USAGE);
-	assert_non_null(strstr(err, "cannot open the lock"));
-	assert_int_equal(access(target, F_OK), -1);
-
-	unlink(path);
-	rmdir(dir);
-	lock_path = NULL;
 }
 
 /* Feeds argv to cli_getopt as a command would; counts the options that are the command's. */
@@ -246,7 +192,6 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_exit_code),
 		cmocka_unit_test(test_needs_root),
-		cmocka_unit_test(test_takes_lock),
 		cmocka_unit_test(test_host_options),
 	};
 
