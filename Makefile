@@ -96,7 +96,7 @@ $(BUILD)/tools/%: tests/tools/%.c | $(DEPS_OK)
 # test-pod.sh is left out: its live cases see that filter (Seccomp: 2 in /proc/self/status);
 # test-testbed.sh too: it does not run cvmprep.
 NO_OPENAT2_BINS  := $(BUILD)/no-openat2/cvmprep $(BUILD)/no-openat2/test-host-ENOSYS \
-                    $(BUILD)/no-openat2/test-host-EPERM
+                    $(BUILD)/no-openat2/test-host-EPERM $(BUILD)/no-openat2/test-fileio-ENOSYS
 NO_OPENAT2_TESTS := $(filter-out tests/integration/test-pod.sh tests/integration/test-testbed.sh,\
                       $(wildcard tests/integration/test-*.sh))
 
@@ -108,6 +108,11 @@ $(BUILD)/no-openat2/cvmprep: $(BUILD)/tools/no-openat2 $(BIN)
 $(BUILD)/no-openat2/test-host-%: $(BUILD)/tools/no-openat2 $(BUILD)/tests/test-host
 	@mkdir -p $(dir $@)
 	printf '#!/bin/sh\nexec %s %s %s "$$@"\n' $(abspath $<) $* $(abspath $(BUILD)/tests/test-host) >$@
+	chmod 755 $@
+
+$(BUILD)/no-openat2/test-fileio-%: $(BUILD)/tools/no-openat2 $(BUILD)/tests/test-fileio
+	@mkdir -p $(dir $@)
+	printf '#!/bin/sh\nexec %s %s %s "$$@"\n' $(abspath $<) $* $(abspath $(BUILD)/tests/test-fileio) >$@
 	chmod 755 $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(CLI_LIB) $(LIB) | $(DEPS_OK)

@@ -10,6 +10,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 
+#include "chase.h"
 #include "util.h"
 
 static int write_all(int fd, const char *p, size_t len)
@@ -220,7 +221,8 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 }
 
 /* The directory that holds path, resolved under root_fd as under --root: symlinks and ".."
- * stay inside it, /proc magic links are refused. */
+ * stay inside it, /proc magic links are refused (by chase_openat, where openat2 is missing or
+ * refused, read as plain links below the root). */
 static int open_parent_at(int root_fd, const char *path, const char **ret_base)
 {
 	_cleanup_free_ char *dir = NULL;
@@ -234,6 +236,8 @@ static int open_parent_at(int root_fd, const char *path, const char **ret_base)
 	if (r < 0)
 		return r;
 	fd = (int)syscall(SYS_openat2, root_fd, dir, &how, sizeof(how));
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+		return chase_openat(root_fd, dir, (int)how.flags, 0);
 	return fd < 0 ? -errno : fd;
 }
 

@@ -28,7 +28,8 @@ int write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
  * symlink (a link planted in the target tree, or one that an operator made, is not silently
  * replaced by a file either), -EISDIR for a directory, -EINVAL for anything else. Should a
  * symlink appear after that check, rename(2) replaces the link itself: the write still stays
- * in the directory resolved under the root. Returns 0 or -errno (-ENOSYS before Linux 5.6).
+ * in the directory resolved under the root. Where openat2 is missing or refused (before Linux
+ * 5.6, some seccomp profiles) chase_openat resolves the directory instead. Returns 0 or -errno.
  */
 int write_file_atomic_at(int root_fd, const char *path, const void *data, size_t len, mode_t mode);
 
