@@ -80,19 +80,76 @@ static const char *kmod_state(struct kmod_ctx *ctx, const char *name, int *ret_e
 	return kmod_module_get_path(mod) ? "available" : "builtin";
 }
 
+/* The files libkmod reads in a module directory (libkmod.c's index_files[], the builtin
+ * modinfo, the text files it falls back to). */
+static const char *const kmod_files[] = {
+	"modules.dep.bin",	   "modules.dep",	  "modules.alias.bin",
+	"modules.alias",	   "modules.symbols.bin", "modules.symbols",
+	"modules.builtin.bin",	   "modules.builtin",	  "modules.builtin.alias.bin",
+	"modules.builtin.modinfo", "modules.softdep",	  "modules.devname",
+};
+
+/*
+ * A kernel release as a path component: what uname(2) can return (at most 64 printable bytes),
+ * without '/' or "..", so that /lib/modules/<release> names a directory right below
+ * /lib/modules. A tree's proc/sys/kernel/osrelease is the tree's to write.
+ */
+static bool release_valid(const char *r)
+{
+	size_t n = strlen(r);
+
+	if (n == 0 || n > 64 || strstr(r, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (r[i] <= ' ' || r[i] > '~' || r[i] == '/')
+			return false;
+	return true;
+}
+
+/*
+ * libkmod takes a directory by name and opens its files by name, following symlinks on this
+ * machine: it is given /proc/self/fd/N of the module directory opened under the root, and every
+ * file it reads there must be a regular file (a symlink could lead out of the root, a FIFO
+ * would block it). Returns 0 or -errno (ELOOP: a symlink; EMEDIUMTYPE: not a file).
+ */
+static int kmod_files_check(int dfd)
+{
+	for (size_t i = 0; i < ELEMENTSOF(kmod_files); i++) {
+		struct stat st;
+
+		if (fstatat(dfd, kmod_files[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return -errno;
+		}
+		if (S_ISLNK(st.st_mode))
+			return -ELOOP;
+		if (!S_ISREG(st.st_mode))
+			return -EMEDIUMTYPE;
+	}
+	return 0;
+}
+
 /* Opens libkmod on /lib/modules/<release> of the host, with no modprobe.d configuration (ours
- * would not be the host's). Returns 0 and *ret_ctx, or -errno when its module index cannot be
- * read. */
-static int kmod_open(const struct host *h, const char *moddir, struct kmod_ctx **ret_ctx)
+ * would not be the host's). Returns 0, *ret_ctx and *ret_dfd (the directory libkmod reads
+ * through: close it after kmod_unref), or -errno when its module index cannot be read. */
+static int kmod_open(const struct host *h, const char *moddir, struct kmod_ctx **ret_ctx,
+		     int *ret_dfd)
 {
 	static const char *const no_config[] = { NULL };
 	static const char *const indexes[] = { "modules.dep.bin", "modules.dep" };
-	_cleanup_free_ char *dir = host_path(h, moddir);
+	_cleanup_close_ int dfd = host_openat(h, moddir, O_PATH | O_DIRECTORY);
+	char dir[sizeof("/proc/self/fd/") + 12];
 	struct kmod_ctx *ctx;
-	int r = -ENOENT;
+	int r;
 
-	if (!dir)
-		return -ENOMEM;
+	if (dfd < 0)
+		return dfd;
+	r = kmod_files_check(dfd);
+	if (r < 0)
+		return r;
+	r = -ENOENT;
+	snprintf(dir, sizeof(dir), "/proc/self/fd/%d", dfd);
 	/* libkmod finds no module, without an error, when the index is missing: tell that apart. */
 	for (size_t i = 0; i < ELEMENTSOF(indexes) && r < 0; i++) {
 		_cleanup_free_ char *p = strdup_printf("%s/%s", moddir, indexes[i]);
@@ -113,6 +170,8 @@ static int kmod_open(const struct host *h, const char *moddir, struct kmod_ctx *
 		return -ENOMEM;
 	kmod_set_log_fn(ctx, kmod_quiet, NULL);
 	*ret_ctx = ctx;
+	*ret_dfd = dfd;
+	dfd = -1;
 	return 0;
 }
 
@@ -141,6 +200,7 @@ static int record_filesystems(const struct host *h, struct facts *f, char **ret_
 
 int probe_modules(const struct host *h, const struct config *cfg _unused_, struct facts *f)
 {
+	_cleanup_close_ int kmod_dfd = -1; /* declared first: closed after kmod_unref */
 	_cleanup_(kmod_unrefp) struct kmod_ctx *ctx = NULL;
 	_cleanup_free_ char *fs = NULL, *loaded = NULL, *moddir = NULL;
 	const struct fact *rel = facts_get(f, "kernel.release");
@@ -158,12 +218,12 @@ int probe_modules(const struct host *h, const struct config *cfg _unused_, struc
 	no_modules = loaded_err == -ENOENT && fs;
 
 	/* The indexes are those of the release probe_uname recorded. */
-	if (!rel || rel->err || !rel->value) {
-		index_err = rel && rel->err ? -rel->err : -ENOENT;
+	if (!rel || rel->err || !rel->value || !release_valid(rel->value)) {
+		index_err = rel && rel->err ? -rel->err : rel && rel->value ? -EINVAL : -ENOENT;
 		moddir = strdup("/lib/modules");
 	} else {
 		moddir = strdup_printf("/lib/modules/%s", rel->value);
-		index_err = moddir ? kmod_open(h, moddir, &ctx) : -ENOMEM;
+		index_err = moddir ? kmod_open(h, moddir, &ctx, &kmod_dfd) : -ENOMEM;
 	}
 	if (!moddir || index_err == -ENOMEM)
 		return -ENOMEM;

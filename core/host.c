@@ -35,7 +35,47 @@ void host_close(struct host *h)
 	*h = (struct host){ .root_fd = -1, .proc_fd = -1, .sys_fd = -1 };
 }
 
-static int tree_open(const char *given, const char *root, const char *sub, char **ret_path)
+/* Whether openat2(2) can be used: not before Linux 5.6, nor where a seccomp profile answers it
+ * with ENOSYS or EPERM (older container runtimes' default profiles). Asked once, of "/", which
+ * it cannot refuse for any other reason. */
+static bool openat2_usable(void)
+{
+	static int usable = -1;
+
+	if (usable < 0) {
+		struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+		int fd = (int)syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
+
+		usable = fd >= 0 || (errno != ENOSYS && errno != EPERM);
+		if (fd >= 0)
+			close(fd);
+	}
+	return usable;
+}
+
+/* Opens rel below dfd as openat2(RESOLVE_IN_ROOT) does, with or without openat2. */
+static int open_below(int dfd, const char *rel, int flags, mode_t mode)
+{
+	struct open_how how = { .flags = (unsigned)flags | O_CLOEXEC,
+				.mode = mode,
+				.resolve = RESOLVE_IN_ROOT };
+	int fd;
+
+	if (!openat2_usable())
+		return chase_openat(dfd, rel, (int)how.flags, mode);
+	fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * A given --proc or --sys is opened as given and must exist. The tree's own proc and sys are
+ * resolved under its root like any other path, so that a "proc -> /proc" planted in a tree does
+ * not make the report describe this machine. When that fails (no proc in an image, a symlink
+ * loop) the fd is -1: their paths then resolve under the root one by one, and fail there the
+ * same way (ENOENT, ELOOP), as any file that cannot be read.
+ */
+static int tree_open(const char *given, const char *root, int root_fd, const char *sub,
+		     char **ret_path)
 {
 	_cleanup_free_ char *path = NULL;
 	int fd;
@@ -46,13 +86,16 @@ static int tree_open(const char *given, const char *root, const char *sub, char 
 		path = strdup_printf("%s%s", streq(root, "/") ? "" : root, sub);
 	if (!path)
 		return -ENOMEM;
-	fd = open_dir(path);
-	/* A tree without proc or sys (an image, a fixture) is allowed: reads there fail with
-	 * ENOENT like any missing file. A given --proc or --sys must exist. */
-	if (fd == -ENOENT && !given)
-		fd = -1;
-	else if (fd < 0)
-		return fd;
+	if (given) {
+		fd = open_dir(path);
+		if (fd < 0)
+			return fd;
+	} else {
+		fd = open_below(root_fd, sub, O_PATH | O_DIRECTORY, 0);
+		if (fd == -ENOMEM)
+			return fd;
+		fd = fd < 0 ? -1 : fd;
+	}
 	*ret_path = TAKE_PTR(path);
 	return fd;
 }
@@ -73,11 +116,11 @@ int host_open(struct host *h, const char *root, const char *proc, const char *sy
 	if (r < 0)
 		goto fail;
 	h->root_fd = r;
-	r = tree_open(proc, h->root, "/proc", &h->proc);
+	r = tree_open(proc, h->root, h->root_fd, "/proc", &h->proc);
 	if (r < -1)
 		goto fail;
 	h->proc_fd = r;
-	r = tree_open(sys, h->root, "/sys", &h->sys);
+	r = tree_open(sys, h->root, h->root_fd, "/sys", &h->sys);
 	if (r < -1)
 		goto fail;
 	h->sys_fd = r;
@@ -116,7 +159,7 @@ static int host_resolve(const struct host *h, const char *path, const char **ret
 			continue;
 		fd = *(const int *)((const char *)h + trees[i].off);
 		if (fd < 0)
-			return -ENOENT;
+			break; /* the tree's own, not opened: resolved under the root */
 		*ret_rel = *rest ? rest : "/";
 		return fd;
 	}
@@ -124,40 +167,13 @@ static int host_resolve(const struct host *h, const char *path, const char **ret
 	return h->root_fd;
 }
 
-/* Whether openat2(2) can be used: not before Linux 5.6, nor where a seccomp profile answers it
- * with ENOSYS or EPERM (older container runtimes' default profiles). Asked once, of "/", which
- * it cannot refuse for any other reason. */
-static bool openat2_usable(void)
-{
-	static int usable = -1;
-
-	if (usable < 0) {
-		struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
-		int fd = (int)syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
-
-		usable = fd >= 0 || (errno != ENOSYS && errno != EPERM);
-		if (fd >= 0)
-			close(fd);
-	}
-	return usable;
-}
-
 /* Opens path under its tree as it is: openat2(RESOLVE_IN_ROOT), or chase_openat without it. */
 static int resolve_open(const struct host *h, const char *path, int flags, mode_t mode)
 {
-	struct open_how how = { .flags = (unsigned)flags | O_CLOEXEC,
-				.mode = mode,
-				.resolve = RESOLVE_IN_ROOT };
 	const char *rel;
-	int dfd, fd;
+	int dfd = host_resolve(h, path, &rel);
 
-	dfd = host_resolve(h, path, &rel);
-	if (dfd < 0)
-		return dfd;
-	if (!openat2_usable())
-		return chase_openat(dfd, rel, (int)how.flags, mode);
-	fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
-	return fd < 0 ? -errno : fd;
+	return dfd < 0 ? dfd : open_below(dfd, rel, flags, mode);
 }
 
 /*

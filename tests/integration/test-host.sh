@@ -110,3 +110,55 @@ if mknod "$T/etc/os-release" c 1 3 2>/dev/null; then
 else
 	skip "char device at etc/os-release" "mknod needs root and CAP_MKNOD"
 fi
+
+# ---------------------------------------------------------------------------------------------
+# --root escapes: a tree's proc and sys, and the module directory libkmod reads, resolve under
+# the root; what leads out of it is unknown, never this machine's (or another tree's) data.
+# fact_is NAME ROOT KEY WANT: `cvmprep facts --root ROOT` has KEY with value WANT ("errno N").
+fact_is() {
+	local name=$1 root=$2 key=$3 want=$4 got
+	"$CVMPREP" facts --root "$root" -o "$WORK/facts.json" 2>"$WORK/err"
+	got=$($PY -c 'import json,sys; f=json.load(open(sys.argv[1]))["facts"].get(sys.argv[2]); print("absent" if f is None else "errno %d" % f["errno"] if "errno" in f else f["value"])' \
+		"$WORK/facts.json" "$key" 2>&1)
+	if [ "$got" = "$want" ]; then pass "$name"; else fail "$name" "got '$got', want '$want'"; fi
+}
+
+T=$WORK/esc-proc
+mkdir -p "$T/etc" && echo 'ID=debian' >"$T/etc/os-release"
+ln -s /proc "$T/proc" && ln -s /sys "$T/sys"
+fact_is "proc -> /proc: the kernel release is not this machine's" "$T" kernel.release "errno 40"
+fact_is "sys -> /sys: the CPUs online are not this machine's" "$T" platform.cpus "errno 40"
+
+# A module tree outside the root (shiftfs built in), and three ways a tree could point at it.
+R=5.15.0-91-generic
+if ! command -v depmod >/dev/null; then
+	skip "module directory escapes" "depmod (package kmod) missing"
+else
+	esc_root() {
+		rm -rf "$1" && mkdir -p "$1/proc/sys/kernel" "$1/lib/modules" "$1/etc"
+		echo 'ID=debian' >"$1/etc/os-release"
+		echo "${2:-$R}" >"$1/proc/sys/kernel/osrelease"
+		: >"$1/proc/modules"
+	}
+	OUT=$WORK/outside
+	esc_root "$OUT" && mkdir -p "$OUT/lib/modules/$R"
+	echo "kernel/fs/shiftfs/shiftfs.ko" >"$OUT/lib/modules/$R/modules.builtin"
+	: >"$OUT/lib/modules/$R/modules.order"
+	: >"$OUT/lib/modules/$R/modules.builtin.modinfo"
+	depmod -b "$OUT" "$R"
+	fact_is "module tree outside: read where it is" "$OUT" module.shiftfs builtin
+	T=$WORK/esc-dir
+	esc_root "$T" && ln -s "$OUT/lib/modules/$R" "$T/lib/modules/$R"
+	fact_is "lib/modules/<release> -> outside: not read" "$T" module.shiftfs "errno 2"
+	# The tree's own modules.dep.bin is real; the builtin index is a symlink out of it.
+	T=$WORK/esc-files
+	esc_root "$T" && mkdir "$T/lib/modules/$R"
+	for f in "$OUT/lib/modules/$R"/modules.*; do ln -s "$f" "$T/lib/modules/$R/"; done
+	rm "$T/lib/modules/$R/modules.dep.bin" && cp "$OUT/lib/modules/$R/modules.dep.bin" "$T/lib/modules/$R/"
+	fact_is "index files -> outside: not followed" "$T" module.shiftfs "errno 40"
+	# "../" in the release, with a decoy index where the tree itself would lead.
+	T=$WORK/esc-release
+	esc_root "$T" "../../../../../../../../../../..$OUT/lib/modules/$R"
+	mkdir -p "$T$OUT/lib/modules/$R" && cp "$OUT/lib/modules/$R/modules.dep.bin" "$T$OUT/lib/modules/$R/"
+	fact_is "'../' in osrelease: refused" "$T" module.shiftfs "errno 22"
+fi

@@ -470,6 +470,31 @@ static void test_fifo_and_device_refused(void **state)
 		skip();
 }
 
+/* A tree's own proc and sys resolve under its root: "proc -> /proc" planted in a tree is a loop
+ * there (ELOOP), never this machine's /proc. */
+static void test_proc_sys_symlinks_stay_inside(void **state)
+{
+	_cleanup_free_ char *t = strdup_printf("%s/planted", tree);
+	_cleanup_free_ char *proc = strdup_printf("%s/planted/proc", tree);
+	_cleanup_free_ char *sys = strdup_printf("%s/planted/sys", tree);
+	_cleanup_free_ char *s = NULL;
+	struct host h;
+
+	(void)state;
+	mkdirs("planted");
+	assert_int_equal(symlink("/proc", proc), 0);
+	assert_int_equal(symlink("../../../../sys", sys), 0);
+	assert_int_equal(host_open(&h, t, NULL, NULL), 0);
+	assert_int_equal(host_read(&h, "/proc/sys/kernel/ostype", 100, &s, NULL), -ELOOP);
+	assert_int_equal(host_read(&h, "/proc", 100, &s, NULL), -ELOOP);
+	/* sys -> <root>/sys is itself: a loop too. */
+	assert_int_equal(host_exists(&h, "/sys/kernel"), -ELOOP);
+	host_close(&h);
+	unlink(proc);
+	unlink(sys);
+	rmdir(t);
+}
+
 static void test_atomic_write(void **state)
 {
 	_cleanup_free_ char *path = strdup_printf("%s/report.json", tree), *s = NULL;
@@ -510,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_readdir),		 cmocka_unit_test(test_readdir_fails_part_way),
 		cmocka_unit_test(test_chase_like_openat2),
 		cmocka_unit_test(test_fifo_and_device_refused),
+		cmocka_unit_test(test_proc_sys_symlinks_stay_inside),
 		cmocka_unit_test(test_atomic_write),
 	};
 
