@@ -16,7 +16,8 @@ static void main_help(FILE *out)
 		fprintf(out, "  %-9s %s\n", cli_commands[i]->name, cli_commands[i]->help);
 	fputs("\n'cvmprep COMMAND --help' describes a command's options.\n"
 	      "exit status: 0 compatible, 1 incompatible, 2 usage error (or standard output\n"
-	      "cannot be written), 3 undecided, 70 internal error (out of memory)\n",
+	      "cannot be written), 3 undecided, 4 provisioning failed, 5 another provisioner\n"
+	      "holds the lock, 70 internal error (out of memory)\n",
 	      out);
 }
 

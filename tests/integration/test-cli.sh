@@ -28,6 +28,10 @@ else
 			fail "out of memory: says so" "$(cat "$WORK/err")"
 	fi
 fi
+# --help names every exit code design.md gives.
+expect_exit "--help" 0 "$CVMPREP" --help
+tr '\n' ' ' <"$WORK/out" | grep -q "0 compatible, 1 incompatible, 2 usage error.* 3 undecided, 4 provisioning failed, 5 another provisioner holds the lock, 70 internal error" &&
+	pass "--help: every exit code" || fail "--help: every exit code" "$(tail -3 "$WORK/out")"
 expect_exit "--facts over its bound is a usage error" 2 "$CVMPREP" check --facts /dev/zero
 grep -q "cannot read '/dev/zero': File too large" "$WORK/err" && pass "--facts over its bound: says so" ||
 	fail "--facts over its bound: says so" "$(cat "$WORK/err")"
