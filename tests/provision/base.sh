@@ -9,7 +9,8 @@
 #   CVMPREP_TESTBED_CACHE=DIR          cache directory (default /var/cache/cvmprep-testbed)
 #
 # The tarball is keyed on the codename, the architecture and this script's hash, so editing the
-# script rebuilds it (and removes the older ones). This is the only step that needs the machine's Debian mirror; it reads the
+# script rebuilds it. Older ones are left alone (a run of another checkout may be using one):
+# remove them by hand. This is the only step that needs the machine's Debian mirror; it reads the
 # mirror from the machine's own apt sources. Two runs at once are safe: the build holds a lock
 # and the tarball appears by rename. Exit 77 (skip) when it cannot be built: not root, no
 # debootstrap, no mirror.
@@ -79,8 +80,9 @@ root=$tmp/root
 start=$SECONDS
 
 # What a node has and cvmprep links against (a minbase root lacks libkmod2 and libcjson1, and the
-# binary then does not start in it), and the libraries the provisioner adds (libcurl, OpenSSL).
-libs=kmod,libkmod2,libcjson1,libudev1,libblkid1,zlib1g,libcurl4,libssl3,libarchive13
+# binary then does not start in it), and the libraries the provisioner adds (libcurl, OpenSSL,
+# the CA certificates libcurl verifies with).
+libs=kmod,libkmod2,libcjson1,libudev1,libblkid1,zlib1g,libcurl4,libssl3,libarchive13,ca-certificates
 # The real packages the test packages depend on: downloaded, not installed.
 deps=(rsync jq iptables)
 
@@ -116,7 +118,4 @@ tar --numeric-owner -C "$tmp" -I 'zstd -T0 -3 -q' -cf "$tmp/base.tar.zst" root d
 mv "$tmp/base.tar.zst" "$tarball"
 echo "base.sh: built $name in $((SECONDS - start)) s from $mirror" >&2
 rm -rf "$root"
-for old in "$cache"/base-"$codename-$arch"-*; do
-	case $old in "$tarball" | "$unpacked") ;; *) rm -rf "$old" ;; esac
-done
 unpack
