@@ -76,6 +76,8 @@ int cli_getopt_error(int c, char **argv)
 		given = opt;
 	if (c == ':')
 		return cli_usage("option '%s' needs a value", given);
+	if (optopt != 0 && !is_short)
+		return cli_usage("option '%.*s' takes no value", (int)strcspn(given, "="), given);
 	return cli_usage("unknown option '%s' (see 'cvmprep %s --help')", given, arg_cmd);
 }
 

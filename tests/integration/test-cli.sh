@@ -61,7 +61,8 @@ usage_case "-xyz" "unknown option '-x'" "$CVMPREP" check -xyz
 usage_case "--strict -xyz" "unknown option '-x'" "$CVMPREP" check --strict -xyz
 usage_case "list -xyz" "unknown option '-x' (see 'cvmprep list --help')" "$CVMPREP" list -xyz
 usage_case "--bogus" "unknown option '--bogus'" "$CVMPREP" check --bogus
-usage_case "--strict=1" "unknown option '--strict=1'" "$CVMPREP" check --strict=1
+usage_case "--strict=1" "option '--strict' takes no value" "$CVMPREP" check --strict=1
+usage_case "--help=1" "option '--help' takes no value" "$CVMPREP" check --help=1
 usage_case "--profile without a value" "option '--profile' needs a value" "$CVMPREP" check --profile
 usage_case "-o without a value" "option '-o' needs a value" "$CVMPREP" check -o
 # hostpaths --shiftfs-autoload without --caching printed the caching-off row, as if it were not
