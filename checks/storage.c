@@ -312,9 +312,18 @@ static int probe_docker(const struct host *h, const struct config *cfg _unused_,
 	return probe_place(h, f, DOCKER, DOCKER_ROOT);
 }
 
+/* Whether the mount's type was not read although a mountinfo exists: it could not be read
+ * (EFBIG, EACCES) or its line was malformed (EBADMSG). Only a tree without one (an image, ENOENT)
+ * leaves statfs to tell. */
+static bool mount_unread(const struct fact *fa)
+{
+	return fa && fa->err && fa->err != ENOENT;
+}
+
 /* The filesystem's name: libblkid's (it tells ext2, ext3 and ext4 apart), else the mount's,
- * else statfs's. NULL when none was read, or when the mount's line was malformed (EBADMSG):
- * statfs may not be of the tree's filesystem, so the mount's word is not replaced by it. */
+ * else statfs's. NULL when none was read, or when the mount's type could not be read from a
+ * mountinfo that exists: under --root statfs is of the filesystem this machine keeps the tree
+ * on, not of the tree's, so it never stands in for the mount's word. */
 static const struct fact *fs_type(const struct facts *f, const char *prefix)
 {
 	static const char *const order[] = {"blkid", "mount.fstype", "statfs"};
@@ -324,7 +333,7 @@ static const struct fact *fs_type(const struct facts *f, const char *prefix)
 
 		if (fa && !fa->err && fa->value)
 			return fa;
-		if (fa && fa->err == EBADMSG && streq(order[i], "mount.fstype"))
+		if (streq(order[i], "mount.fstype") && mount_unread(fa))
 			return NULL;
 	}
 	return NULL;
@@ -350,7 +359,7 @@ static int need_fs_type(struct result *r, const struct facts *f, const char *pre
 	if (*ret_type)
 		return 1;
 	ret = key_of(key, sizeof(key), prefix, "mount.fstype");
-	if (ret == 0 && facts_get(f, key) && facts_get(f, key)->err == EBADMSG)
+	if (ret == 0 && mount_unread(facts_get(f, key)))
 		return result_need(r, f, key, ret_type);
 	return key_of(key, sizeof(key), prefix, "statfs") ?: result_need(r, f, key, ret_type);
 }

@@ -251,7 +251,8 @@ int host_mountinfo(const struct host *h, const char **ret_buf, size_t *ret_len)
 	struct host_cache *c = h->cache;
 
 	if (c->mountinfo_err == 0) {
-		int r = host_read(h, HOST_MOUNTINFO, HOST_READ_MAX, &c->mountinfo, &c->mountinfo_len);
+		int r = host_read(h, HOST_MOUNTINFO, HOST_MOUNTINFO_MAX, &c->mountinfo,
+				    &c->mountinfo_len);
 
 		if (r == -ENOMEM)
 			return r; /* may be tried again */

@@ -162,3 +162,39 @@ else
 	mkdir -p "$T$OUT/lib/modules/$R" && cp "$OUT/lib/modules/$R/modules.dep.bin" "$T$OUT/lib/modules/$R/"
 	fact_is "'../' in osrelease: refused" "$T" module.shiftfs "errno 22"
 fi
+
+# ---------------------------------------------------------------------------------------------
+# A busy node: 10^5 mounts (a kubelet's pod volumes) is a mountinfo of about 17 MB. The verdicts
+# are those of the same tree without them; a mountinfo that cannot be read leaves fs.dataroot
+# unknown, never judged by the statfs of the filesystem this machine keeps the tree on.
+# busy ROOT: appends 10^5 pod volume mounts to ROOT/proc/self/mountinfo.
+busy() {
+	$PY - "$1/proc/self/mountinfo" <<'PY'
+import sys
+with open(sys.argv[1], "a") as f:
+    for i in range(100000):
+        f.write(f"{5000 + i} 22 0:{100 + i % 900} / /var/lib/kubelet/pods/{i:08x}-7c1e-4b7a-9d2c-5f0e3a1b2c3d/volumes/kubernetes.io~projected/kube-api-access-{i % 99991:05d} rw,relatime shared:{i} - tmpfs tmpfs rw,size=4194304k,inode64\n")
+PY
+}
+same_status() {
+	local name=$1 orig=$2 id=$3 copy=$WORK/busy-$3 want start ms
+	rm -rf "$copy" && cp -a "$orig" "$copy" && busy "$copy"
+	"$CVMPREP" check --root "$orig" --only "$id" --format json -o "$WORK/orig.json" 2>/dev/null
+	want=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["checks"][0]["status"])' "$WORK/orig.json")
+	start=$(date +%s%N)
+	status_is "$name ($want, $(wc -c <"$copy/proc/self/mountinfo") bytes)" "$copy" "$id" "$want" ""
+	ms=$((($(date +%s%N) - start) / 1000000))
+	echo "  note  $id with 10^5 mounts: $ms ms"
+}
+same_status "10^5 mounts: security.selinux as without them" "$FIXTURES/rhel-8-enforcing" security.selinux
+same_status "10^5 mounts: pod.hostpaths as without them" "$FIXTURES/pod-privileged" pod.hostpaths
+
+T=$WORK/dataroot
+mkdir -p "$T/var/lib/sysbox" "$T/proc/self"
+printf '%s\n' "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw" \
+	"40 22 0:50 / /var/lib/sysbox rw,relatime - tmpfs tmpfs rw" >"$T/proc/self/mountinfo"
+status_is "dataroot on the tree's tmpfs: fail" "$T" fs.dataroot fail "tmpfs"
+busy "$T"
+status_is "dataroot on the tree's tmpfs, 10^5 mounts: fail" "$T" fs.dataroot fail "tmpfs"
+rm "$T/proc/self/mountinfo" && mkdir "$T/proc/self/mountinfo"
+status_is "dataroot, tree's mountinfo unreadable: unknown, not this machine's statfs" "$T" fs.dataroot unknown "cannot read '/proc/self/mountinfo'"
