@@ -51,7 +51,7 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
 
 DEPS_OK   := $(BUILD)/.deps-ok
 
-.PHONY: all run test check-unit check-integration bench fuzz install clean format deps help
+.PHONY: all run docs test check-unit check-integration bench fuzz install clean format deps help
 
 all: $(BIN)
 
@@ -63,6 +63,7 @@ help:
 	@echo "make bench      time check without probes; count processes and file opens"
 	@echo "make fuzz       run the libFuzzer targets (FUZZ_SECONDS each, clang)"
 	@echo "make format     clang-format every C file"
+	@echo "make docs       regenerate docs/requirements.md from the check registry"
 	@echo "make install    install cvmprep into PREFIX/bin ($(PREFIX))"
 	@echo "knobs: SANITIZE=address,undefined  WERROR=1  CFLAGS=..."
 
@@ -149,6 +150,10 @@ fuzz: $(BIN)
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)
+
+# docs/requirements.md is generated; tests/integration/test-docs.sh fails when it is stale.
+docs: $(BIN)
+	./$(BIN) list --format md >docs/requirements.md
 
 format:
 	clang-format -i $(wildcard cli/*.[ch] core/*.[ch] checks/*.[ch] reports/*.[ch] provision/*.[ch] tests/unit/*.[ch])

@@ -122,5 +122,5 @@ const struct check checks_cgroup[] = {
 		.source = "sysbox docs/user-guide/security.md (Resource Limiting & Cgroups)",
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/user-guide/security.md",
 	},
-	{ 0 },
+	CHECKS_END,
 };

@@ -102,12 +102,18 @@ struct check {
 	const char *fix;
 	const char *source; /* where the requirement is published */
 	const char *docs;   /* a URL into that source */
+	const char *file;   /* set only in a table's end, CHECKS_END: the file that holds it */
 };
+
+/* Ends a module's table of checks, recording its source file for `explain` and `list`. */
+#define CHECKS_END { .file = __FILE__ }
 
 /* The registry: every check, in report order. */
 size_t checks_count(void);
 const struct check *checks_get(size_t i);
 const struct check *checks_find(const char *id);
+/* The source file that defines c ("checks/selinux.c"), from its table's CHECKS_END. */
+const char *checks_file(const struct check *c);
 
 /*
  * Result helpers for rules. Each returns 0 or -ENOMEM, and an allocation failure is also

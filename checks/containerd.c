@@ -298,5 +298,5 @@ const struct check checks_containerd[] = {
 			  "history (pin from May 2022); sysbox issue 544",
 		.docs = "https://github.com/nestybox/sysbox/issues/544",
 	},
-	{ 0 },
+	CHECKS_END,
 };

@@ -175,5 +175,5 @@ const struct check checks_distro[] = {
 			  "deb/sysbox-ce/sysbox-ce.preinst",
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/distro-compat.md",
 	},
-	{ 0 },
+	CHECKS_END,
 };

@@ -202,5 +202,5 @@ const struct check checks_docker[] = {
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/user-guide/"
 			"install-package.md",
 	},
-	{ 0 },
+	CHECKS_END,
 };

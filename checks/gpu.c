@@ -218,5 +218,5 @@ const struct check checks_gpu[] = {
 	.source = "Coder docs (seeds 003/004)",
 	.docs = "https://coder.com/docs/v1/latest/admin/workspace-management/cvms",
     },
-    {0},
+    CHECKS_END,
 };

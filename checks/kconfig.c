@@ -574,5 +574,5 @@ static int rule_kconfig(const struct check *c, const struct facts *f,
 	},
 
 const struct check checks_kconfig[] = {
-	KCONFIG_OPTIONS(KCONFIG_CHECK){ 0 },
+	KCONFIG_OPTIONS(KCONFIG_CHECK) CHECKS_END,
 };

@@ -121,5 +121,5 @@ const struct check checks_kernel[] = {
 			  "sysbox-pkgr deb/sysbox-ce/sysbox-ce.preinst",
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/distro-compat.md",
 	},
-	{ 0 },
+	CHECKS_END,
 };

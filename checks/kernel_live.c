@@ -438,5 +438,5 @@ const struct check checks_kernel_live[] = {
 		.source = "sysbox-fs seccomp/tracer.go; coder/envbox",
 		.docs = "https://github.com/nestybox/sysbox-fs/blob/master/seccomp/tracer.go",
 	},
-	{ 0 },
+	CHECKS_END,
 };

@@ -533,7 +533,7 @@ const struct check checks_modules[] = {
 		.source = "seed 003 host-path table; sysbox-pkgr postinst",
 		.docs = "https://github.com/nestybox/sysbox-pkgr",
 	},
-	{ 0 },
+	CHECKS_END,
 };
 
 const struct check checks_filesystems[] = {
@@ -563,5 +563,5 @@ const struct check checks_filesystems[] = {
 		.source = "sysbox docs/user-guide/design.md",
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/user-guide/design.md",
 	},
-	{ 0 },
+	CHECKS_END,
 };

@@ -337,5 +337,5 @@ const struct check checks_net[] = {
 			  "such as Istio are not supported\")",
 		.docs = "https://coder.com/docs/v1/latest/admin/workspace-management/cvms",
 	},
-	{ 0 },
+	CHECKS_END,
 };

@@ -225,5 +225,5 @@ const struct check checks_node[] = {
 		.source = "sysbox docs/user-guide/install-k8s.md",
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/user-guide/install-k8s.md",
 	},
-	{ 0 },
+	CHECKS_END,
 };

@@ -70,5 +70,5 @@ const struct check checks_platform[] = {
 		.source = "sysbox docs/arch-compat.md",
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/arch-compat.md",
 	},
-	{ 0 },
+	CHECKS_END,
 };

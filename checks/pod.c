@@ -641,5 +641,5 @@ const struct check checks_pod[] = {
 			  "lib-modules hostPath volumes); seeds 003/004",
 		.docs = "https://github.com/coder/coder/tree/main/examples/templates/envbox",
 	},
-	{ 0 },
+	CHECKS_END,
 };

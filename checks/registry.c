@@ -34,17 +34,25 @@ static const struct check *const modules[] = {
 #define CHECKS_MAX 512
 
 static const struct check *flat[CHECKS_MAX];
+static const char *flat_file[CHECKS_MAX];
 static size_t n_flat;
 
 static void registry_init(void)
 {
 	if (n_flat)
 		return;
-	for (size_t m = 0; m < ELEMENTSOF(modules); m++)
-		for (const struct check *c = modules[m]; c->id; c++) {
+	for (size_t m = 0; m < ELEMENTSOF(modules); m++) {
+		size_t first = n_flat;
+		const struct check *c;
+
+		for (c = modules[m]; c->id; c++) {
 			assert(n_flat < CHECKS_MAX);
 			flat[n_flat++] = c;
 		}
+		assert(c->file); /* each table ends with CHECKS_END */
+		for (size_t i = first; i < n_flat; i++)
+			flat_file[i] = c->file;
+	}
 }
 
 size_t checks_count(void)
@@ -65,6 +73,15 @@ const struct check *checks_find(const char *id)
 	for (size_t i = 0; i < n_flat; i++)
 		if (streq(flat[i]->id, id))
 			return flat[i];
+	return NULL;
+}
+
+const char *checks_file(const struct check *c)
+{
+	registry_init();
+	for (size_t i = 0; i < n_flat; i++)
+		if (flat[i] == c)
+			return flat_file[i];
 	return NULL;
 }
 

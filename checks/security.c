@@ -150,5 +150,5 @@ const struct check checks_security[] = {
 		.source = "Coder CVM management docs; sysbox issue 367",
 		.docs = "https://github.com/nestybox/sysbox/issues/367",
 	},
-	{ 0 },
+	CHECKS_END,
 };

@@ -173,5 +173,5 @@ const struct check checks_selinux[] = {
 		.source = "Coder docs (seeds 003/004); sysbox docs/user-guide/security.md",
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/user-guide/security.md",
 	},
-	{ 0 },
+	CHECKS_END,
 };

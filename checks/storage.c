@@ -578,5 +578,5 @@ const struct check checks_storage[] = {
 	.docs = "https://github.com/nestybox/sysbox/blob/master/docs/user-guide/"
 		"configuration.md",
     },
-    {0},
+    CHECKS_END,
 };

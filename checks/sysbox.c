@@ -410,5 +410,5 @@ const struct check checks_sysbox[] = {
 			  "docs/user-guide/troubleshoot.md",
 		.docs = "https://github.com/nestybox/sysbox-mgr/blob/master/utils.go",
 	},
-	{ 0 },
+	CHECKS_END,
 };

@@ -117,5 +117,5 @@ const struct check checks_sysctl[] = {
 		.docs = "https://github.com/nestybox/sysbox-pkgr/blob/master/systemd/"
 			"99-sysbox-sysctl.conf",
 	},
-	{ 0 },
+	CHECKS_END,
 };

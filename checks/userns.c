@@ -197,5 +197,5 @@ const struct check checks_userns[] = {
 		.docs = "https://github.com/nestybox/sysbox-pkgr/blob/master/k8s/scripts/"
 			"sysbox-installer-helper.sh",
 	},
-	{ 0 },
+	CHECKS_END,
 };

@@ -187,5 +187,5 @@ const struct check checks_virt[] = {
 		  "src/basic/virt.c (DMI vendor table)",
 	.docs = "https://coder.com/docs/v1/latest/admin/workspace-management/cvms",
     },
-    {0},
+    CHECKS_END,
 };

@@ -22,17 +22,44 @@ static int list_text(FILE *out)
 	return 0;
 }
 
+/* A table cell: '|' would end it, a newline the row. */
+static void md_cell(FILE *out, const char *s)
+{
+	fputs("| ", out);
+	for (; s && *s; s++) {
+		if (*s == '|')
+			fputs("\\|", out);
+		else
+			fputc(*s == '\n' ? ' ' : *s, out);
+	}
+	fputc(' ', out);
+}
+
+/* docs/requirements.md is this output; tests/integration/test-docs.sh keeps the two equal. */
 static int list_md(FILE *out)
 {
-	fputs("| id | title | source |\n| --- | --- | --- |\n", out);
+	fputs("# Requirement catalogue\n\n"
+	      "What a node needs to run Sysbox CVMs, one row per check, in report order. Generated\n"
+	      "from the check registry by `cvmprep list --format md`: edit the check, not this file.\n"
+	      "`cvmprep explain ID` says the same of one check, with why it matters and the fix.\n\n"
+	      "| id | title | reads | rule | source | file |\n"
+	      "| --- | --- | --- | --- | --- | --- |\n",
+	      out);
 	for (size_t i = 0; i < checks_count(); i++) {
 		const struct check *c = checks_get(i);
 
-		fprintf(out, "| `%s` | %s | %s |\n", c->id, c->title, c->source);
+		fprintf(out, "| `%s` ", c->id);
+		md_cell(out, c->title);
+		md_cell(out, c->evidence);
+		md_cell(out, c->rule_text);
+		fprintf(out, "| [%s](%s) | `%s` |\n", c->source, c->docs, checks_file(c));
 	}
-	fputs("\n| profile | description |\n| --- | --- |\n", out);
-	for (size_t i = 0; i < n_profiles; i++)
-		fprintf(out, "| `%s` | %s |\n", profiles[i].name, profiles[i].description);
+	fputs("\n## Profiles\n\n| profile | description |\n| --- | --- |\n", out);
+	for (size_t i = 0; i < n_profiles; i++) {
+		fprintf(out, "| `%s` ", profiles[i].name);
+		md_cell(out, profiles[i].description);
+		fputs("|\n", out);
+	}
 	return 0;
 }
 
@@ -104,4 +131,5 @@ void catalog_explain(FILE *out, const struct check *c)
 	fprintf(out, "fix:     %s\n", c->fix);
 	fprintf(out, "source:  %s\n", c->source);
 	fprintf(out, "docs:    %s\n", c->docs);
+	fprintf(out, "file:    %s\n", checks_file(c));
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "checks/runner.h"
+#include "core/fileio.h"
 #include "core/util.h"
 
 static enum selection sel_of(const enum selection *sel, const char *id)
@@ -37,6 +38,26 @@ static void test_registry(void **state)
 		assert_non_null(startswith(c->docs, "https://"));
 	}
 	assert_null(checks_find("no.such"));
+}
+
+/* Each check names the file that defines it, and that file holds its id (a kernel.config.*
+ * check: its option, in the KCONFIG_OPTIONS table). */
+static void test_files(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < checks_count(); i++) {
+		const struct check *c = checks_get(i);
+		const char *file = checks_file(c), *option = startswith(c->id, "kernel.config.");
+		_cleanup_free_ char *text = NULL, *quoted = NULL;
+
+		assert_non_null(file);
+		assert_non_null(startswith(file, "checks/"));
+		assert_int_equal(read_file(file, 1 << 20, &text, NULL), 0);
+		quoted = option ? strdup_printf("(%s,", option) : strdup_printf("\"%s\"", c->id);
+		if (!strstr(text, quoted))
+			fail_msg("%s: %s is not in %s", c->id, quoted, file);
+	}
+	assert_null(checks_file(NULL));
 }
 
 /* The ids of the requirement catalogue are all registered (kernel.config.* has its own test). */
@@ -88,6 +109,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_catalogue),
 		cmocka_unit_test(test_select),
 	};
