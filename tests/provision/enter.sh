@@ -8,7 +8,7 @@
 #   TB_DIR/out bound at /out: files a test reads afterwards, outside the root's own tree
 #   TB_CHROOT 1: chroot into the root; 0: run on this side, the root mounted at TB_DIR/merged
 #   TB_HTTP   1: serve TB_REPO at http://127.0.0.1:8080 first (requests logged to TB_HTTP_LOG)
-#   TB_STRACE a file: trace every execve of the command into it
+#   TB_STRACE a file: trace every execve of the command into it (TB_STRACE_CALLS: other calls)
 set -euo pipefail
 
 m=$TB_DIR/merged
@@ -37,6 +37,6 @@ fi
 
 run=(/usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root)
 [ "$TB_CHROOT" = 1 ] && run=(chroot "$m" "${run[@]}")
-[ -n "${TB_STRACE:-}" ] && run=(strace -f -qq -e trace=execve -o "$TB_STRACE" "${run[@]}")
+[ -n "${TB_STRACE:-}" ] && run=(strace -f -qq -e "trace=${TB_STRACE_CALLS:-execve}" -o "$TB_STRACE" "${run[@]}")
 set +e
 "${run[@]}" "$@"

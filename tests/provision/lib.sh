@@ -29,7 +29,7 @@
 #                            mtime and ctime (compare two to show nothing changed)
 #   tb_audit NAME            dpkg --audit output (empty when dpkg's state is clean)
 # Environment of tb_run and tb_host: TB_HTTP=1 serves $TB/repo at $TB_URL (requests appended to
-# TB_HTTP_LOG); TB_STRACE=FILE traces every execve into FILE. In a root, /srv/repo is $TB/repo:
+# TB_HTTP_LOG); TB_STRACE=FILE traces every execve into FILE (TB_STRACE_CALLS: which calls). In a root, /srv/repo is $TB/repo:
 # deps/ flat/ docker/ (repositories), docker.asc docker.gpg (keys), sysbox-ce.deb, sysbox-ce.sha256;
 # /out is $(tb_out NAME), for reports: a mount of its own, so tb_tree does not list it.
 
@@ -102,6 +102,7 @@ tb_ns() {
 	shift 2
 	TB_LOWER=$TB_BASE/root TB_DIR=$TB/roots/$name TB_REPO=$TB/repo TB_BIN=$CVMPREP TB_CHROOT=$chroot \
 		TB_HTTP=${TB_HTTP:-0} TB_HTTP_LOG=${TB_HTTP_LOG:-/dev/null} TB_STRACE=${TB_STRACE:-} \
+		TB_STRACE_CALLS=${TB_STRACE_CALLS:-execve} \
 		timeout -s KILL "${TB_TIMEOUT:-300}" \
 		unshare --mount --pid --net --fork --kill-child --propagation private \
 		bash "$TBLIB/enter.sh" "$@"
