@@ -1,6 +1,6 @@
 # cvmprep — one non-recursive Makefile. `make help` lists the targets.
 
-PKGS      := libkmod blkid libudev libcjson zlib libcrypto
+PKGS      := libkmod blkid libudev libcjson zlib libcrypto libcurl
 TEST_PKGS := cmocka
 
 CC        ?= cc

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
 	build-essential pkg-config
 	libkmod-dev libblkid-dev libudev-dev libcjson-dev zlib1g-dev  # the tool
-	libssl-dev                                                     # provision: SHA-256 (libcrypto)
+	libssl-dev libcurl4-openssl-dev ca-certificates                # provision: SHA-256, downloads
 	libcmocka-dev                                                  # unit tests
 	python3 python3-jsonschema                                     # schema validation in tests
 	util-linux kmod                                                # unshare, setpriv; depmod

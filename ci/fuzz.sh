@@ -11,7 +11,7 @@ out=build/fuzz
 mkdir -p "$out/obj" "$out/artifacts"
 command -v clang >/dev/null || { echo "ci/fuzz.sh: clang is needed (bash ci/deps.sh fuzz)" >&2; exit 1; }
 
-pkgs="libkmod blkid libudev libcjson zlib libcrypto"
+pkgs="libkmod blkid libudev libcjson zlib libcrypto libcurl"
 # shellcheck disable=SC2046,SC2207 # pkg-config's words
 flags=(-std=gnu11 -D_GNU_SOURCE -I. -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
 	$(pkg-config --cflags $pkgs))

@@ -8,8 +8,10 @@
 #include "core/cleanup.h"
 #include "core/util.h"
 #include "options.h"
+#include "provision/download.h"
 #include "provision/lock.h"
 #include "provision/plan.h"
+#include "provision/releases.h"
 #include "provision/report.h"
 #include "provision/sha256.h"
 #include "reports/report.h"
@@ -30,9 +32,6 @@ enum {
 	OPT_FORCE,
 };
 
-/* The newest Sysbox release (design.md "Provisioning targets"). */
-#define SYSBOX_VERSION_DEFAULT "0.7.1"
-
 static const char *const provision_help =
 	"usage: cvmprep provision [OPTIONS]\n"
 	"\n"
@@ -47,7 +46,7 @@ static const char *const provision_help =
 	"  --format FMT             text (default) or json, on standard output\n"
 	"  --containerd-version V   containerd.io to pin (default " CONTAINERD_PIN_DEFAULT "), or none\n"
 	"  --sysbox-version V       sysbox-ce to install (default " SYSBOX_VERSION_DEFAULT "), or none\n"
-	"  --sysbox-deb PATH        install sysbox-ce from this .deb\n"
+	"  --sysbox-deb PATH|URL    install sysbox-ce from this .deb (a URL is downloaded)\n"
 	"  --sysbox-sha256 HEX      the .deb's SHA-256; installing is refused if it differs\n"
 	"  --lock-timeout SECONDS   wait this long for another provisioner (default 60)\n"
 	"  --force                  go on despite failed or undecided checks (recorded)\n"
@@ -139,9 +138,12 @@ static int parse_provision(int argc, char **argv, struct provision_args *a)
 		return cli_usage("unknown format '%s' (text, json)", a->format);
 	if (a->o.sysbox_sha256 && !sha256_hex_valid(a->o.sysbox_sha256))
 		return cli_usage("--sysbox-sha256 wants 64 hex digits, not '%s'", a->o.sysbox_sha256);
-	if (a->o.sysbox_deb && strstr(a->o.sysbox_deb, "://"))
-		return cli_usage("--sysbox-deb: downloading '%s' is not supported; give a path",
+	if (a->o.sysbox_deb && strstr(a->o.sysbox_deb, "://") && !download_is_url(a->o.sysbox_deb))
+		return cli_usage("--sysbox-deb takes a path, or an http:// or https:// URL, not '%s'",
 				 a->o.sysbox_deb);
+	if (a->o.sysbox_deb && download_is_url(a->o.sysbox_deb) && !a->o.sysbox_sha256)
+		return cli_usage("--sysbox-deb URL needs --sysbox-sha256 HEX: a download is never "
+				 "installed unchecked");
 	if (a->o.apt_repo || a->o.apt_key)
 		return cli_usage("--apt-repo and --apt-key are not supported yet: configure the "
 				 "source yourself");

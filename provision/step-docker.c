@@ -146,9 +146,11 @@ int daemon_json_apply(struct prov_ctx *c)
 	r = prov_write(c, DAEMON_JSON, text, len, 0644, DAEMON_JSON_BACKUP);
 	if (r < 0)
 		return prov_fail(c, "cannot write '%s': %s", DAEMON_JSON, strerror(-r));
-	r = prov_note(c, "%s %s (original kept as %s%s)", DAEMON_JSON,
-		      c->o->dry_run ? "would be merged" : "merged", DAEMON_JSON,
-		      DAEMON_JSON_BACKUP);
+	r = exists ? prov_note(c, "%s %s (the original kept once as %s%s)", DAEMON_JSON,
+			       c->o->dry_run ? "would be merged" : "merged", DAEMON_JSON,
+			       DAEMON_JSON_BACKUP)
+		   : prov_note(c, "%s %s", DAEMON_JSON,
+			       c->o->dry_run ? "would be written" : "written");
 	if (r < 0 || c->o->dry_run || !c->h->live)
 		return r;
 	return reload_dockerd(c);

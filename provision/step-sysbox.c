@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* sysbox-ce: from --sysbox-deb (its SHA-256 checked), else from a configured apt source.
+/* sysbox-ce: from --sysbox-deb (a path or a URL, its SHA-256 checked), else from a configured
+ * apt source, else the release table's download.
  * Installed with `apt-get install FILE.deb` so that its dependencies resolve, after the same
  * simulation as containerd.io. Upgrading it under running Sysbox containers is disruptive
  * (design.md "Sysbox's own package scripts"): refused without --force. */
+#include <sys/utsname.h>
+
 #include "apt.h"
 #include "core/util.h"
+#include "download.h"
 #include "pkgdb.h"
+#include "releases.h"
 #include "rootfs.h"
 #include "sha256.h"
 #include "steps.h"
@@ -123,7 +128,8 @@ static int local_deb(struct prov_ctx *c, const char **ret_spec)
 	return 0;
 }
 
-/* From a configured source: the offered version whose upstream is the one asked for. */
+/* From a configured source: the offered version whose upstream is the one asked for. Returns 0
+ * with *ret_spec, or 0 with it NULL when no source offers it, or -errno. */
 static int from_source(struct prov_ctx *c, char **ret_spec)
 {
 	char **offers = NULL;
@@ -143,49 +149,112 @@ static int from_source(struct prov_ctx *c, char **ret_spec)
 			}
 		strv_free(offers);
 		offers = NULL;
-		if (!*ret_spec && pass == 0 && !c->o->dry_run) {
+		if (!*ret_spec && pass == 0 && !c->o->dry_run && !c->apt_updated) {
 			r = apt_update(c);
 			if (r != 0)
 				return r == 1 ? prov_fail(c, "apt-get update failed") : r;
 		}
 	}
-	if (!*ret_spec)
-		return prov_fail(c, "no --sysbox-deb and no configured source offers %s %s; give "
-				 "--sysbox-deb PATH with --sysbox-sha256 HEX", SYSBOX_PKG,
-				 c->o->sysbox_version);
 	return 0;
+}
+
+/* The node's dpkg architecture, from the preflight's facts (else this machine's). */
+static const char *node_arch(const struct prov_ctx *c)
+{
+	const struct fact *fa = facts_get(&c->res->facts, "platform.arch");
+	struct utsname u;
+	static char machine[sizeof(u.machine)];
+
+	if (fa && !fa->err && fa->value)
+		return dpkg_arch_of_machine(fa->value);
+	if (uname(&u) < 0)
+		return NULL;
+	snprintf(machine, sizeof(machine), "%s", u.machine);
+	return dpkg_arch_of_machine(machine);
+}
+
+/* A .deb by URL, its SHA-256 checked before anything is written; then put under the root. A
+ * wrong hash, an HTTP error or a cut transfer leaves nothing behind. */
+static int fetched_deb(struct prov_ctx *c, const char *url, const char *sha, const char **ret_spec)
+{
+	_cleanup_free_ char *buf = NULL;
+	char got[SHA256_HEX_LEN + 1] = "";
+	const char *why = NULL;
+	size_t len = 0;
+	int r;
+
+	if (c->o->dry_run) {
+		*ret_spec = SYSBOX_DEB_COPY;
+		return prov_note(c, "would download %s (SHA-256 %s)", url, sha);
+	}
+	r = download_verified(url, sha, &buf, &len, got, &why);
+	if (r == -EBADMSG)
+		return prov_fail(c, "refused, nothing was installed: '%s' has SHA-256 %s, not %s", url,
+				 got, sha);
+	if (r == -EIO)
+		return prov_fail(c, "cannot download '%s': %s; nothing was installed", url, why);
+	if (r < 0)
+		return r;
+	r = root_write_file(c->h->root_fd, SYSBOX_DEB_COPY, buf, len, 0644, NULL);
+	if (r < 0)
+		return prov_fail(c, "cannot write '%s': %s", SYSBOX_DEB_COPY, strerror(-r));
+	*ret_spec = SYSBOX_DEB_COPY;
+	return 0;
+}
+
+/* Where sysbox-ce comes from: --sysbox-deb (a path or a URL), else a configured source, else
+ * the release table. *ret_file says whether a copy under the root is to be removed after. */
+static int choose_source(struct prov_ctx *c, const char **ret_spec, char **ret_owned,
+			 bool *ret_file)
+{
+	const struct sysbox_release *rel;
+	const char *arch;
+	int r;
+
+	*ret_file = false;
+	if (c->o->sysbox_deb) {
+		*ret_file = true;
+		return download_is_url(c->o->sysbox_deb)
+			       ? fetched_deb(c, c->o->sysbox_deb, c->o->sysbox_sha256, ret_spec)
+			       : local_deb(c, ret_spec);
+	}
+	r = from_source(c, ret_owned);
+	if (r < 0 || *ret_owned) {
+		*ret_spec = *ret_owned;
+		return r;
+	}
+	arch = node_arch(c);
+	rel = sysbox_release_find(c->o->sysbox_version, arch);
+	if (!rel)
+		return prov_fail(c, "no configured source offers %s %s and cvmprep knows no release "
+				 "of it for %s; give --sysbox-deb PATH|URL with --sysbox-sha256 HEX",
+				 SYSBOX_PKG, c->o->sysbox_version, arch ? arch : "this architecture");
+	*ret_file = true;
+	return fetched_deb(c, rel->url, rel->sha256, ret_spec);
 }
 
 int sysbox_apply(struct prov_ctx *c)
 {
 	const char *names[] = { SYSBOX_PKG, NULL }, *spec = NULL;
 	_cleanup_free_ char *owned = NULL;
-	bool copied;
+	bool file = false;
 	int r;
 
 	r = check_upgrade(c);
 	if (r < 0)
 		return r;
-	if (c->o->sysbox_deb)
-		r = local_deb(c, &spec);
-	else {
-		r = from_source(c, &owned);
-		spec = owned;
-	}
-	if (r < 0)
-		return r;
-	copied = c->o->sysbox_deb && !c->o->dry_run;
-	{
+	r = choose_source(c, &spec, &owned, &file);
+	if (r >= 0) {
 		const char *specs[] = { spec, NULL };
 
-		/* Under --dry-run the copy a chrooted apt-get would read is not there. */
-		if (!c->o->dry_run || !c->o->sysbox_deb)
+		/* Under --dry-run no .deb was put where a chrooted apt-get would read it. */
+		if (!c->o->dry_run || !file)
 			r = apt_check_transaction(c, specs, names,
 						  "install or remove what it names by hand first");
 		if (r >= 0)
 			r = apt_install(c, specs);
 	}
-	if (copied)
+	if (file && !c->o->dry_run)
 		root_unlink(c->h->root_fd, SYSBOX_DEB_COPY);
 	if (r < 0)
 		return r;

@@ -12,7 +12,9 @@
 #include "core/util.h"
 #include "provision/aptparse.h"
 #include "provision/daemonjson.h"
+#include "provision/download.h"
 #include "provision/pkgdb.h"
+#include "provision/releases.h"
 #include "provision/sha256.h"
 
 /* An exact-size heap copy, so that a read past len is a heap overflow under ASan. */
@@ -262,6 +264,34 @@ static void test_sha256(void **state _unused_)
 	assert_int_equal(sha256_file(path, out), -ENOENT);
 }
 
+static void test_releases(void **state _unused_)
+{
+	const struct sysbox_release *r = sysbox_release_find(SYSBOX_VERSION_DEFAULT, "amd64");
+	char out[SHA256_HEX_LEN + 1];
+	const char *why = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+
+	assert_non_null(r);
+	assert_true(sha256_hex_valid(r->sha256));
+	assert_true(startswith(r->url, "https://downloads.nestybox.com/sysbox/releases/v0.7.1/"));
+	assert_non_null(sysbox_release_find("0.7.1", "arm64"));
+	assert_null(sysbox_release_find("0.7.1", "ppc64el"));
+	assert_null(sysbox_release_find("0.6.9", "amd64"));
+	assert_null(sysbox_release_find(NULL, "amd64"));
+	assert_string_equal(dpkg_arch_of_machine("x86_64"), "amd64");
+	assert_string_equal(dpkg_arch_of_machine("aarch64"), "arm64");
+	assert_null(dpkg_arch_of_machine("m68k"));
+
+	assert_true(download_is_url("https://x/y.deb") && download_is_url("http://x/y.deb"));
+	assert_false(download_is_url("file:///etc/passwd") || download_is_url("/srv/x.deb"));
+	assert_int_equal(download_verified("file:///etc/passwd", r->sha256, &buf, &len, NULL, &why),
+			 -EIO);
+	assert_null(buf);
+	assert_int_equal(sha256_buf("abc", 3, out), 0);
+	assert_string_equal(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_dj_roundtrip),
 		cmocka_unit_test(test_depends_on),
 		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_releases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+#include "download.h"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+
+#include "core/util.h"
+
+bool download_is_url(const char *s)
+{
+	return startswith(s, "http://") || startswith(s, "https://");
+}
+
+int sha256_buf(const void *buf, size_t len, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (EVP_Digest(buf, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
+		return -EIO;
+	for (unsigned i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+struct body {
+	char *buf;
+	size_t len, cap;
+	bool too_big, oom;
+};
+
+static size_t on_data(char *p, size_t size, size_t n, void *userdata)
+{
+	struct body *b = userdata;
+	size_t len = size * n;
+
+	if (b->len + len > DOWNLOAD_MAX) {
+		b->too_big = true;
+		return 0; /* aborts the transfer */
+	}
+	if (b->len + len > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 1024 * 1024;
+		char *q;
+
+		while (cap < b->len + len)
+			cap *= 2;
+		q = realloc(b->buf, cap);
+		if (!q) {
+			b->oom = true;
+			return 0;
+		}
+		b->buf = q;
+		b->cap = cap;
+	}
+	memcpy(b->buf + b->len, p, len);
+	b->len += len;
+	return len;
+}
+
+/* The transfer, with every limit set. Returns its CURLcode. */
+static CURLcode fetch(const char *url, struct body *b, long *ret_http)
+{
+	bool https = startswith(url, "https://");
+	CURL *curl = curl_easy_init();
+	CURLcode rc;
+
+	if (!curl)
+		return CURLE_OUT_OF_MEMORY;
+	rc = curl_easy_setopt(curl, CURLOPT_URL, url);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, https ? "https" : "http,https");
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)DOWNLOAD_TIMEOUT_S);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)DOWNLOAD_CONNECT_TIMEOUT_S);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)DOWNLOAD_MAX);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(curl, CURLOPT_WRITEDATA, b);
+	if (rc == CURLE_OK)
+		rc = curl_easy_perform(curl);
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, ret_http);
+	curl_easy_cleanup(curl);
+	return rc;
+}
+
+int download_verified(const char *url, const char *want_sha256, char **ret, size_t *ret_len,
+		      char *ret_got, const char **ret_why)
+{
+	struct body b = { 0 };
+	char got[SHA256_HEX_LEN + 1];
+	long http = 0;
+	CURLcode rc;
+
+	if (!download_is_url(url)) {
+		*ret_why = "not an http:// or https:// URL";
+		return -EIO;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return -ENOMEM;
+	rc = fetch(url, &b, &http);
+	curl_global_cleanup();
+	if (b.oom || rc == CURLE_OUT_OF_MEMORY) {
+		free(b.buf);
+		return -ENOMEM;
+	}
+	if (rc != CURLE_OK || b.too_big) {
+		static char why[64];
+
+		free(b.buf);
+		snprintf(why, sizeof(why), "HTTP status %ld", http);
+		*ret_why = b.too_big			       ? "larger than the limit"
+			   : rc == CURLE_HTTP_RETURNED_ERROR ? why
+							     : curl_easy_strerror(rc);
+		return -EIO;
+	}
+	if (sha256_buf(b.buf ? b.buf : "", b.len, got) < 0) {
+		free(b.buf);
+		*ret_why = "SHA-256 failed";
+		return -EIO;
+	}
+	if (ret_got)
+		memcpy(ret_got, got, sizeof(got));
+	if (!sha256_equal(got, want_sha256)) {
+		free(b.buf);
+		return -EBADMSG;
+	}
+	*ret = b.buf ? b.buf : strdup("");
+	*ret_len = b.len;
+	return *ret ? 0 : -ENOMEM;
+}
