@@ -126,6 +126,8 @@ run: $(BIN)
 	@mkdir -p $(BUILD)
 	-@./$(BIN) check --format json -o $(BUILD)/report.json; \
 	  echo "== JSON report written to $(BUILD)/report.json (exit $$?)"
+	@echo "== cvmprep provision --dry-run --force (this machine: the plan, and what it would run)"
+	-./$(BIN) provision --dry-run --force
 
 test: $(BIN) $(UNIT_BINS) $(TOOL_BINS) $(NO_OPENAT2_BINS)
 	CVMPREP=$(abspath $(BIN)) CVMPREP_TOOLS=$(abspath $(BUILD)/tools) bash tests/run.sh $(UNIT_BINS)

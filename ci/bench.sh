@@ -48,4 +48,24 @@ if command -v strace >/dev/null; then
 else
 	echo "strace not installed: process and file counts not measured"
 fi
+
+# A no-op re-run of provision on a provisioned node (tests/fixtures/provisioned, under --root):
+# every step already, so no process may start (no package manager); the median of RUNS runs.
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+cp -a tests/fixtures/provisioned/. "$root/"
+prov=(provision --root "$root" --mode host --force)
+times=$(for ((i = 0; i < runs; i++)); do
+	s=$(date +%s%N); "$bin" "${prov[@]}" >/dev/null || true; e=$(date +%s%N)
+	echo $(((e - s) / 1000))
+done | sort -n)
+echo "provision, no-op re-run:        $(sed -n "$((runs / 2 + 1))p" <<<"$times") us median per run"
+if command -v strace >/dev/null; then
+	trace=$(mktemp)
+	strace -f -qq -e trace=execve,fork,vfork,clone,clone3 -o "$trace" "$bin" "${prov[@]}" >/dev/null || true
+	procs=$(grep -cE ' (fork|vfork|clone|clone3)\(' "$trace" || true)
+	echo "provision, no-op re-run: processes started: $procs"
+	[ "$procs" -eq 0 ] || status=1
+	rm -f "$trace"
+fi
 exit $status

@@ -461,6 +461,25 @@ static void test_lock_held(void **state _unused_)
 	close(rfd);
 }
 
+/* The provisioned fixture (make bench's no-op re-run) holds the pin file this version writes. */
+static void test_fixture_pin(void **state _unused_)
+{
+	char *want = containerd_pin_text(CONTAINERD_PIN_DEFAULT), *got;
+	FILE *f = fopen("tests/fixtures/provisioned/etc/apt/preferences.d/cvmprep-containerd", "re");
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	got = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(got, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -474,6 +493,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dry_run_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_preflight_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_held, setup, teardown),
+		cmocka_unit_test(test_fixture_pin),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
