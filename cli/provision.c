@@ -48,6 +48,9 @@ static const char *const provision_help =
 	"  --sysbox-version V       sysbox-ce to install (default " SYSBOX_VERSION_DEFAULT "), or none\n"
 	"  --sysbox-deb PATH|URL    install sysbox-ce from this .deb (a URL is downloaded)\n"
 	"  --sysbox-sha256 HEX      the .deb's SHA-256; installing is refused if it differs\n"
+	"  --apt-repo URL           Docker's repository, when no source offers containerd.io\n"
+	"                           (default https://download.docker.com/linux/<ubuntu|debian>)\n"
+	"  --apt-key FILE|URL       its signing key, armored or binary (default: its gpg key)\n"
 	"  --lock-timeout SECONDS   wait this long for another provisioner (default 60)\n"
 	"  --force                  go on despite failed or undecided checks (recorded)\n"
 	"  --profile, --mode, --data-root, --skip IDS, --only IDS, --assume KEY=VALUE,\n"
@@ -144,9 +147,6 @@ static int parse_provision(int argc, char **argv, struct provision_args *a)
 	if (a->o.sysbox_deb && download_is_url(a->o.sysbox_deb) && !a->o.sysbox_sha256)
 		return cli_usage("--sysbox-deb URL needs --sysbox-sha256 HEX: a download is never "
 				 "installed unchecked");
-	if (a->o.apt_repo || a->o.apt_key)
-		return cli_usage("--apt-repo and --apt-key are not supported yet: configure the "
-				 "source yourself");
 	if (!a->o.dry_run && geteuid() != 0)
 		return cli_usage("provisioning needs root (--dry-run does not)");
 	return -1;

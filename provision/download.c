@@ -25,7 +25,7 @@ int sha256_buf(const void *buf, size_t len, char *out)
 
 struct body {
 	char *buf;
-	size_t len, cap;
+	size_t len, cap, max;
 	bool too_big, oom;
 };
 
@@ -34,7 +34,7 @@ static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 	struct body *b = userdata;
 	size_t len = size * n;
 
-	if (b->len + len > DOWNLOAD_MAX) {
+	if (b->len + len > b->max) {
 		b->too_big = true;
 		return 0; /* aborts the transfer */
 	}
@@ -86,7 +86,7 @@ static CURLcode fetch(const char *url, struct body *b, long *ret_http)
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)DOWNLOAD_CONNECT_TIMEOUT_S);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)DOWNLOAD_MAX);
+		rc = curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	if (rc == CURLE_OK)
@@ -100,11 +100,9 @@ static CURLcode fetch(const char *url, struct body *b, long *ret_http)
 	return rc;
 }
 
-int download_verified(const char *url, const char *want_sha256, char **ret, size_t *ret_len,
-		      char *ret_got, const char **ret_why)
+int download_fetch(const char *url, size_t max, char **ret, size_t *ret_len, const char **ret_why)
 {
-	struct body b = { 0 };
-	char got[SHA256_HEX_LEN + 1];
+	struct body b = { .max = max };
 	long http = 0;
 	CURLcode rc;
 
@@ -130,18 +128,32 @@ int download_verified(const char *url, const char *want_sha256, char **ret, size
 							     : curl_easy_strerror(rc);
 		return -EIO;
 	}
-	if (sha256_buf(b.buf ? b.buf : "", b.len, got) < 0) {
-		free(b.buf);
+	*ret = b.buf ? b.buf : strdup("");
+	*ret_len = b.len;
+	return *ret ? 0 : -ENOMEM;
+}
+
+int download_verified(const char *url, const char *want_sha256, char **ret, size_t *ret_len,
+		      char *ret_got, const char **ret_why)
+{
+	char got[SHA256_HEX_LEN + 1], *buf = NULL;
+	size_t len = 0;
+	int r = download_fetch(url, DOWNLOAD_MAX, &buf, &len, ret_why);
+
+	if (r < 0)
+		return r;
+	if (sha256_buf(buf, len, got) < 0) {
+		free(buf);
 		*ret_why = "SHA-256 failed";
 		return -EIO;
 	}
 	if (ret_got)
 		memcpy(ret_got, got, sizeof(got));
 	if (!sha256_equal(got, want_sha256)) {
-		free(b.buf);
+		free(buf);
 		return -EBADMSG;
 	}
-	*ret = b.buf ? b.buf : strdup("");
-	*ret_len = b.len;
-	return *ret ? 0 : -ENOMEM;
+	*ret = buf;
+	*ret_len = len;
+	return 0;
 }

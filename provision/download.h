@@ -26,6 +26,10 @@ bool download_is_url(const char *s);
 int download_verified(const char *url, const char *want_sha256, char **ret, size_t *ret_len,
 		      char *ret_got, const char **ret_why);
 
+/* download_verified without the hash, at most max bytes: for what has no published hash (an apt
+ * key, over https). Returns 0 and *ret, *ret_len; -EIO with *ret_why; -ENOMEM. */
+int download_fetch(const char *url, size_t max, char **ret, size_t *ret_len, const char **ret_why);
+
 /* The SHA-256 of len bytes of buf as hex into out[SHA256_HEX_LEN + 1]. Returns 0 or -EIO. */
 int sha256_buf(const void *buf, size_t len, char *out);
 

@@ -9,6 +9,7 @@
 
 const struct prov_step prov_steps[] = {
 	{ "dpkg-recover", "recover an interrupted dpkg", recover_satisfied, recover_apply },
+	{ "apt-source", "Docker's apt source", source_satisfied, source_apply },
 	{ "containerd", "containerd.io pinned and held", containerd_satisfied, containerd_apply },
 	{ "daemon-json", "Docker's daemon.json for Sysbox", daemon_json_satisfied,
 	  daemon_json_apply },

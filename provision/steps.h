@@ -7,6 +7,8 @@
 /* One pair per step of prov_steps[] (steps.c), in their files. */
 int recover_satisfied(struct prov_ctx *c);
 int recover_apply(struct prov_ctx *c);
+int source_satisfied(struct prov_ctx *c);
+int source_apply(struct prov_ctx *c);
 int containerd_satisfied(struct prov_ctx *c);
 int containerd_apply(struct prov_ctx *c);
 int daemon_json_satisfied(struct prov_ctx *c);

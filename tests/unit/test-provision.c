@@ -309,6 +309,7 @@ static void test_satisfied_runs_nothing(void **state _unused_)
 	assert_int_equal(step(&r, "lock")->outcome, PROV_DONE);
 	assert_int_equal(step(&r, "preflight")->outcome, PROV_DONE);
 	assert_int_equal(step(&r, "dpkg-recover")->outcome, PROV_ALREADY);
+	assert_int_equal(step(&r, "apt-source")->outcome, PROV_ALREADY);
 	assert_int_equal(step(&r, "containerd")->outcome, PROV_ALREADY);
 	assert_int_equal(step(&r, "daemon-json")->outcome, PROV_ALREADY);
 	assert_int_equal(step(&r, "sysbox")->outcome, PROV_ALREADY);
