@@ -25,8 +25,8 @@
 /* apt's index of a large archive is tens of MB. */
 #define APT_LIST_MAX (256u * 1024 * 1024)
 
-/* Whether the Packages text holds pkg at version: "Package: pkg" then, in that paragraph,
- * "Version: version". One pass. */
+/* Whether the Packages text holds pkg at version (NULL: at any): "Package: pkg" then, in that
+ * paragraph, "Version: version". One pass. */
 static bool packages_offer(const char *buf, size_t len, const char *pkg, const char *version)
 {
 	_cleanup_free_ char *needle = strdup_printf("Package: %s\n", pkg);
@@ -37,6 +37,8 @@ static bool packages_offer(const char *buf, size_t len, const char *pkg, const c
 	while (p < end && (p = memmem(p, (size_t)(end - p), needle, strlen(needle)))) {
 		bool start = p == buf || p[-1] == '\n';
 
+		if (start && !version)
+			return true;
 		p += strlen(needle);
 		for (const char *l = p; start && l < end && *l != '\n';) {
 			const char *eol = memchr(l, '\n', (size_t)(end - l)), *v = startswith(l, "Version: ");
@@ -51,7 +53,15 @@ static bool packages_offer(const char *buf, size_t len, const char *pkg, const c
 	return false;
 }
 
-/* Whether apt's lists under the root say a source offers pkg at version. Reads only. */
+static bool endswith_packages(const char *name)
+{
+	size_t n = strlen(name), k = strlen("_Packages");
+
+	return n > k && streq(name + n - k, "_Packages");
+}
+
+/* Whether apt's lists under the root say a source offers pkg at version (version NULL: at any
+ * version). Reads only. */
 static int lists_offer(const struct prov_ctx *c, const char *pkg, const char *version)
 {
 	struct dirent *de;
@@ -67,8 +77,8 @@ static int lists_offer(const struct prov_ctx *c, const char *pkg, const char *ve
 		_cleanup_free_ char *path = NULL, *buf = NULL;
 		size_t len = 0;
 
-		if (!strstr(de->d_name, "_Packages") || strchr(de->d_name, '.'))
-			continue; /* compressed or partial lists are not what apt reads */
+		if (!endswith_packages(de->d_name))
+			continue; /* compressed lists (.lz4, .gz) are not read here */
 		path = strdup_printf("%s/%s", APT_LISTS, de->d_name);
 		if (!path) {
 			closedir(d);
@@ -164,6 +174,14 @@ int source_satisfied(struct prov_ctx *c)
 	r = lists_offer(c, CONTAINERD_PKG, ver);
 	if (r != 0)
 		return r < 0 ? r : PROV_SATISFIED;
+	/* A source the operator chose (a mirror) offers containerd.io, only not this version: that
+	 * is for the containerd step to say, naming what it offers. --apt-repo adds one anyway. */
+	r = c->o->apt_repo ? 0 : lists_offer(c, CONTAINERD_PKG, NULL);
+	if (r != 0)
+		return r < 0 ? r
+		       : prov_note(c, "a configured source offers %s, not at %s; --apt-repo adds "
+				   "Docker's", CONTAINERD_PKG, ver) < 0 ? -ENOMEM
+								       : PROV_NOT_APPLICABLE;
 	url = repo_url(c);
 	if (!url)
 		return prov_fail(c, "cannot tell the distribution (os.id) for Docker's repository; "

@@ -462,6 +462,39 @@ static void test_lock_held(void **state _unused_)
 	close(rfd);
 }
 
+/* A kubelet >= 1.26 on containerd cannot use containerd < 1.6: refused before any command. */
+static void test_kubelet_refusal(void **state _unused_)
+{
+	struct run r;
+
+	put("/var/lib/dpkg/status",
+	    "Package: kubelet\nStatus: install ok installed\nVersion: 1.28.2-1.1\n", 0644);
+	put("/var/lib/kubelet/kubeadm-flags.env",
+	    "KUBELET_KUBEADM_ARGS=\"--container-runtime-endpoint=unix:///var/run/containerd/"
+	    "containerd.sock\"\n", 0644);
+	/* apt's lists offer the version: the source step has nothing to add. */
+	put("/var/lib/apt/lists/deb.example_dists_x_stable_binary-amd64_Packages",
+	    "Package: containerd.io\nVersion: 1.6.9-1\n\nPackage: containerd.io\n"
+	    "Architecture: amd64\nVersion: 1.5.11-1\n", 0644);
+	provision(&r, false, false);
+	assert_int_equal(step(&r, "apt-source")->outcome, PROV_ALREADY);
+	assert_int_equal(r.res.exit_code, PROV_EXIT_FAILED);
+	assert_int_equal(step(&r, "containerd")->outcome, PROV_FAILED);
+	assert_non_null(strstr(step(&r, "containerd")->message, "kubelet (1.28.2-1.1) runs on "
+								 "containerd"));
+	assert_non_null(strstr(step(&r, "containerd")->message, "--containerd-version none"));
+	assert_int_equal(step(&r, "containerd")->n_cmds, 0);
+	run_free(&r);
+
+	/* On another runtime (CRI-O), the pin does not concern it. */
+	put("/var/lib/kubelet/kubeadm-flags.env",
+	    "KUBELET_KUBEADM_ARGS=\"--container-runtime-endpoint=unix:///var/run/crio/crio.sock\"\n",
+	    0644);
+	provision(&r, false, false);
+	assert_null(strstr(step(&r, "containerd")->message ?: "", "kubelet"));
+	run_free(&r);
+}
+
 /* The provisioned fixture (make bench's no-op re-run) holds the pin file this version writes. */
 static void test_fixture_pin(void **state _unused_)
 {
@@ -494,6 +527,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dry_run_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_preflight_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_held, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kubelet_refusal, setup, teardown),
 		cmocka_unit_test(test_fixture_pin),
 	};
 
