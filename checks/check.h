@@ -7,6 +7,7 @@
 
 #include "core/facts.h"
 #include "core/host.h"
+#include "sources.h"
 
 enum status {
 	STATUS_PASS,
@@ -19,7 +20,7 @@ enum status {
 
 const char *status_to_string(enum status s);
 
-/* A requirement profile (requirements.md): which limits apply, from which source. */
+/* A requirement profile (docs/requirements.md, "Profiles"): which limits apply. */
 struct profile {
 	const char *name;
 	const char *description;

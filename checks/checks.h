@@ -100,7 +100,7 @@ enum os_match {
 
 bool os_match(const struct facts *f, enum os_match how, const char *names);
 
-/* The RHEL family, by ID and by ID_LIKE (requirements.md: os.distro, kernel.version). */
+/* The RHEL family, by ID and by ID_LIKE (docs/requirements.md: os.distro, kernel.version). */
 #define OS_RHEL_FAMILY "fedora rocky almalinux centos rhel amzn"
 
 #endif

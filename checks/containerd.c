@@ -294,7 +294,7 @@ const struct check checks_containerd[] = {
 		       "containerd.io=" CONTAINERD_PIN_DEFAULT " && apt-mark hold containerd.io, "
 		       "and a Pin-Priority 1001 pin in /etc/apt/preferences.d; after an "
 		       "interrupted dpkg: dpkg --configure -a && apt-get -f install -y",
-		.source = "Coder docs (seed 004: containerd.io=1.5.11-1); coder/enterprise-images "
+		.source = "Coder docs (" CODER_DOCS_ADMIN ": containerd.io=1.5.11-1); coder/enterprise-images "
 			  "history (pin from May 2022); sysbox issue 544",
 		.docs = "https://github.com/nestybox/sysbox/issues/544",
 	},

@@ -111,7 +111,7 @@ static const struct distro_rule distro_rules[] = {
 	{ OS_ID, "flatcar", STATUS_WARN, "is supported by Sysbox-EE only" },
 };
 
-/* seed 002: "The Kubernetes Nodes must be running an Ubuntu OS". */
+/* CODER_DOCS_ADMIN_V1: "The Kubernetes Nodes must be running an Ubuntu OS". */
 static const struct distro_rule distro_rules_v1[] = {
 	{ OS_ID, "ubuntu", STATUS_PASS, "is Ubuntu" },
 };
@@ -171,7 +171,7 @@ const struct check checks_distro[] = {
 		       "Coder's older documentation required Ubuntu nodes",
 		.fix = "run CVM nodes on a distribution Sysbox supports (Ubuntu 22.04 or 24.04 are "
 		       "the common choice)",
-		.source = "Coder docs (seeds 002/003); sysbox docs/distro-compat.md; sysbox-pkgr "
+		.source = "Coder docs (" CODER_DOCS_ADMIN_V1 ", " CODER_DOCS_ADMIN "); sysbox docs/distro-compat.md; sysbox-pkgr "
 			  "deb/sysbox-ce/sysbox-ce.preinst",
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/distro-compat.md",
 	},

@@ -215,7 +215,7 @@ const struct check checks_gpu[] = {
 	.why = "Coder supports NVIDIA GPUs in CVMs in beta, on bare-metal clusters only (not "
 	       "GKE or other clouds), and does not support AMD GPUs",
 	.fix = "for GPU workspaces use NVIDIA GPUs on bare-metal nodes",
-	.source = "Coder docs (seeds 003/004)",
+	.source = "Coder docs (" CODER_DOCS_ADMIN ")",
 	.docs = "https://coder.com/docs/v1/latest/admin/workspace-management/cvms",
     },
     CHECKS_END,

@@ -117,7 +117,7 @@ const struct check checks_kernel[] = {
 		       "user-namespace fixes) that older kernels lack; Coder requires 5.4",
 		.fix = "boot a newer kernel: on Ubuntu the HWE kernel, elsewhere the distribution's "
 		       "newest supported kernel",
-		.source = "Coder docs (seed 002: kernel 5.4); sysbox docs/distro-compat.md; "
+		.source = "Coder docs (" CODER_DOCS_ADMIN_V1 ": kernel 5.4); sysbox docs/distro-compat.md; "
 			  "sysbox-pkgr deb/sysbox-ce/sysbox-ce.preinst",
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/distro-compat.md",
 	},

@@ -258,7 +258,7 @@ int probe_modules(const struct host *h, const struct config *cfg _unused_, struc
 	return 0;
 }
 
-/* The kernel headers DKMS builds modules against (sysbox-pkgr postinst; seed 003 host paths).
+/* The kernel headers DKMS builds modules against (sysbox-pkgr postinst; the host paths of CODER_DOCS_ADMIN).
  * kernel.headers: the first that is a directory; null when none is. */
 int probe_kernel_headers(const struct host *h, const struct config *cfg _unused_,
 			 struct facts *f)
@@ -516,7 +516,8 @@ const struct check checks_modules[] = {
 		       "data type\"",
 		.fix = "install shiftfs (Ubuntu kernels ship it; elsewhere shiftfs-dkms), or boot "
 		       "a kernel >= 5.19; on Ubuntu 5.15 start sysbox-mgr with --disable-shiftfs",
-		.source = "seeds 003/004; sysbox docs/distro-compat.md; sysbox issues 596, 608",
+		.source = "Coder docs (" CODER_DOCS_ADMIN "); sysbox docs/distro-compat.md; sysbox issues "
+			  "596, 608",
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/distro-compat.md",
 	},
 	{
@@ -530,7 +531,7 @@ const struct check checks_modules[] = {
 		.why = "building shiftfs with DKMS (--shiftfs-autoload) needs the headers of the "
 		       "running kernel; Coder mounts /usr/src and /lib/modules for it",
 		.fix = "apt-get install linux-headers-$(uname -r)",
-		.source = "seed 003 host-path table; sysbox-pkgr postinst",
+		.source = "Coder docs (" CODER_DOCS_ADMIN ": hostPath table); sysbox-pkgr postinst",
 		.docs = "https://github.com/nestybox/sysbox-pkgr",
 	},
 	CHECKS_END,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * net.istio: "Legacy versions of cluster-wide proxy services such as Istio are not supported"
- * (seed 002). The docs do not define "legacy", so a node whose CNI configuration chains the
+ * (CODER_DOCS_ADMIN_V1). The docs do not define "legacy", so a node whose CNI configuration chains the
  * istio-cni plugin is a warning for the operator to confirm, not a failure.
  */
 #include <cJSON.h>
@@ -333,7 +333,7 @@ const struct check checks_net[] = {
 		       "not supported with CVMs, without saying which versions are legacy",
 		.fix = "confirm the Istio version with Coder, or keep CVM nodes out of the mesh "
 		       "(exclude their namespace from istio-cni)",
-		.source = "Coder docs (seed 002: \"Legacy versions of cluster-wide proxy services "
+		.source = "Coder docs (" CODER_DOCS_ADMIN_V1 ": \"Legacy versions of cluster-wide proxy services "
 			  "such as Istio are not supported\")",
 		.docs = "https://coder.com/docs/v1/latest/admin/workspace-management/cvms",
 	},

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * pod.*: judging a node from inside Coder's CVM pod. "The cluster must allow privileged
- * containers and hostPath mounts" (seeds 002/003); which host paths, and read-only or
- * read-write, depends on caching and shiftfs autoload (seeds 003/004, "HostPath mounts").
+ * containers and hostPath mounts" (CODER_DOCS_ADMIN_V1, CODER_DOCS_ADMIN); which host paths, and read-only or
+ * read-write, depends on caching and shiftfs autoload (CODER_DOCS_ADMIN, "HostPath mounts").
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -28,7 +28,7 @@ const struct hostpath hostpaths[HOSTPATHS_N] = {
 	{ "/var/lib", "var-lib" },
 };
 
-/* seeds 003/004: Caching | Auto Load shiftfs | /usr/src | /lib/modules | /var/run | /var/lib */
+/* CODER_DOCS_ADMIN: Caching | Auto Load shiftfs | /usr/src | /lib/modules | /var/run | /var/lib */
 static const struct hostpath_row hostpath_rows[] = {
 	{ "Off", "N/A", { HOSTPATH_RO, HOSTPATH_RO, HOSTPATH_NONE, HOSTPATH_NONE } },
 	{ "On", "Off", { HOSTPATH_RO, HOSTPATH_RO, HOSTPATH_RO, HOSTPATH_RW } },
@@ -599,7 +599,7 @@ const struct check checks_pod[] = {
 		       "loads seccomp notifiers: the cluster must allow privileged containers",
 		.fix = "set securityContext.privileged: true on the CVM container and allow it in "
 		       "the namespace's Pod Security admission (privileged level)",
-		.source = "Coder docs (seeds 002/003: \"The cluster must allow privileged "
+		.source = "Coder docs (" CODER_DOCS_ADMIN_V1 ": \"The cluster must allow privileged "
 			  "containers\")",
 		.docs = "https://coder.com/docs/v1/latest/admin/workspace-management/cvms",
 	},
@@ -621,7 +621,7 @@ const struct check checks_pod[] = {
 		       "build shiftfs) and, with caching, the node's container state",
 		.fix = "add the hostPath volumes and mounts 'cvmprep hostpaths [--caching] "
 		       "[--shiftfs-autoload]' prints to the pod spec",
-		.source = "Coder docs (seeds 003/004: \"HostPath mounts\" table)",
+		.source = "Coder docs (" CODER_DOCS_ADMIN ": \"HostPath mounts\" table)",
 		.docs = "https://coder.com/docs/v1/latest/admin/workspace-management/cvms",
 	},
 	{
@@ -638,7 +638,7 @@ const struct check checks_pod[] = {
 		.fix = "mount the node's /lib/modules and /usr/src (hostPath) and install the "
 		       "headers package for the running kernel on the node",
 		.source = "Coder envbox template (examples/templates/envbox: usr-src and "
-			  "lib-modules hostPath volumes); seeds 003/004",
+			  "lib-modules hostPath volumes); Coder docs (" CODER_DOCS_ADMIN ")",
 		.docs = "https://github.com/coder/coder/tree/main/examples/templates/envbox",
 	},
 	CHECKS_END,

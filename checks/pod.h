@@ -22,7 +22,7 @@ struct hostpath {
 
 extern const struct hostpath hostpaths[HOSTPATHS_N];
 
-/* One row of the table (seeds 003/004, "HostPath mounts"): caching × shiftfs autoload. */
+/* One row of the table (CODER_DOCS_ADMIN, "HostPath mounts"): caching × shiftfs autoload. */
 struct hostpath_row {
 	const char *caching;  /* as the table says: "Off", "On" */
 	const char *autoload; /* "N/A", "Off", "On" */

@@ -6,13 +6,13 @@ const struct profile profiles[] = {
 	{
 		.name = "coder",
 		.description = "Coder's current CVM documentation: a Sysbox-compatible distribution, "
-			       "kernel 5.4 or newer (seeds 002/003)",
+			       "kernel 5.4 or newer",
 		.kernel_floor = { 5, 4 },
 	},
 	{
 		.name = "coder-v1",
 		.description = "Coder's older CVM documentation: Ubuntu nodes only, kernel 5.4 or "
-			       "newer (seed 002)",
+			       "newer",
 		.ubuntu_only = true,
 		.kernel_floor = { 5, 4 },
 	},

@@ -16,7 +16,7 @@
 #define CONTAINERD "containerd.io"
 
 /*
- * The containerd.io version Coder pins (seed 004: "install ... containerd.io=1.5.11-1"): its
+ * The containerd.io version Coder pins (CODER_DOCS_ADMIN: "install ... containerd.io=1.5.11-1"): its
  * runc predates 1.1, which breaks inside Sysbox before 0.5.2 (sysbox issue 544; the pin dates
  * from May 2022 in coder/enterprise-images). `cvmprep provision` installs and holds it.
  */

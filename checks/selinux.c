@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* security.selinux: SELinux must be off (seeds 003/004: "Sysbox is not yet supported on systems
+/* security.selinux: SELinux must be off (CODER_DOCS_ADMIN: "Sysbox is not yet supported on systems
  * with SELinux enabled"). */
 #include <fcntl.h>
 
@@ -170,7 +170,7 @@ const struct check checks_selinux[] = {
 			     "or no way to tell whether selinuxfs is mounted, is unknown",
 		.why = "Sysbox is not supported on systems with SELinux enabled",
 		.fix = "set SELINUX=disabled in /etc/selinux/config and reboot",
-		.source = "Coder docs (seeds 003/004); sysbox docs/user-guide/security.md",
+		.source = "Coder docs (" CODER_DOCS_ADMIN "); sysbox docs/user-guide/security.md",
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/user-guide/security.md",
 	},
 	CHECKS_END,

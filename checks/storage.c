@@ -440,7 +440,7 @@ static int rule_docker_dtype(const struct check *c _unused_, const struct facts 
 			  path->value);
 }
 
-/* Free space (seeds 000/001: "disk sizes in the range of 50-100 GB are reasonable"). */
+/* Free space (CODER_DOCS_USER: "disk sizes in the range of 50-100 GB are reasonable"). */
 #define CAPACITY_FAIL_GIB 10
 #define CAPACITY_WARN_GIB 50
 
@@ -573,7 +573,7 @@ const struct check checks_storage[] = {
 	       "Coder recommends 50-100 GB per workspace",
 	.fix = "grow the filesystem, or mount a larger disk at /var/lib/sysbox and "
 	       "/var/lib/docker",
-	.source = "Coder docs (seeds 000/001: disk sizes of 50-100 GB); sysbox "
+	.source = "Coder docs (" CODER_DOCS_USER ": disk sizes of 50-100 GB); sysbox "
 		  "docs/user-guide/configuration.md",
 	.docs = "https://github.com/nestybox/sysbox/blob/master/docs/user-guide/"
 		"configuration.md",

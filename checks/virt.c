@@ -183,7 +183,7 @@ const struct check checks_virt[] = {
 	.why = "Coder supports NVIDIA GPUs in CVMs on bare-metal clusters only, not on GKE "
 	       "or other cloud providers; gpu.devices judges by this",
 	.fix = "nothing to fix: informational",
-	.source = "Coder docs (seeds 003/004: GPUs on bare metal only); systemd "
+	.source = "Coder docs (" CODER_DOCS_ADMIN ": GPUs on bare metal only); systemd "
 		  "src/basic/virt.c (DMI vendor table)",
 	.docs = "https://coder.com/docs/v1/latest/admin/workspace-management/cvms",
     },

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* An interrupted dpkg (a killed apt-get, dpkg or maintainer script) is finished before any
  * other change: apt refuses to install while packages are half-configured. The recovery that
- * always worked here (requirements.md "Provisioning facts"): wait for dpkg's lock,
- * `dpkg --configure -a`, `apt-get -f install -y`. */
+ * always worked here: wait for dpkg's lock, `dpkg --configure -a`, `apt-get -f install -y`
+ * (https://manpages.debian.org/bookworm/dpkg/dpkg.1.en.html, "--configure";
+ * https://manpages.debian.org/bookworm/apt/apt-get.8.en.html, "--fix-broken"). */
 #include <fcntl.h>
 #include <time.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `cvmprep hostpaths`: what pod.hostpaths checks, as the pod spec that satisfies it. The row
- * comes from the one table in checks/pod.c (seeds 003/004, "HostPath mounts"). */
+ * comes from the one table in checks/pod.c (CODER_DOCS_ADMIN, "HostPath mounts"). */
 #include <cJSON.h>
 
 #include "checks/pod.h"

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CVMPREP_SOURCES_H
+#define CVMPREP_SOURCES_H
+
+/*
+ * Where the requirements are published: Coder's documentation of CVMs, at the version each rule
+ * cites (github.com/coder/docs, pinned to the commit that holds that text where it changed since).
+ * The checks' .source strings and comments name these, and so docs/requirements.md.
+ */
+
+/* Users' doc: "disk sizes in the range of 50-100 GB are reasonable". */
+#define CODER_DOCS_USER                                                                            \
+	"https://github.com/coder/docs/blob/90ebd16c8feab8577774d7c79f176fadc521de6c/workspaces/cvms.md"
+/* Admin doc, 2021 (the coder-v1 profile): kernel 5.4, Ubuntu nodes, no legacy cluster-wide
+ * proxies such as Istio, privileged containers and hostPath mounts. */
+#define CODER_DOCS_ADMIN_V1                                                                        \
+	"https://github.com/coder/docs/blob/c83e5a20f49caf5d8ac0c0911c1dc97cff0b3d63/admin/"       \
+	"environment-management/cvms.md"
+/* Admin doc, current: Sysbox-compatible distributions, the hostPath table (caching x shiftfs
+ * autoload), SELinux unsupported, GPUs on bare metal, the containerd.io=1.5.11-1 pin. */
+#define CODER_DOCS_ADMIN "https://coder.com/docs/v1/latest/admin/workspace-management/cvms"
+
+#endif
