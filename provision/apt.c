@@ -289,6 +289,39 @@ int apt_hold(struct prov_ctx *c, const char *pkg)
 	return r;
 }
 
+/* A package dpkg left half-installed (killed in its preinst, or while unpacking) stays so after
+ * `dpkg --configure -a` and `apt-get -f install`: unpacking it again repairs it. */
+static int reinstall_broken(struct prov_ctx *c)
+{
+	_cleanup_(strv_freep) char **broken = NULL;
+	struct argvb a = { 0 };
+	const struct prov_cmd *cmd = NULL;
+	int r = prov_dpkg_broken(c->h, &broken);
+
+	if (r < 0)
+		return r == -ENOMEM ? r : prov_fail(c, "cannot read dpkg's status: %s", strerror(-r));
+	if (!broken[0])
+		return 0;
+	add(&a, APT_GET);
+	add(&a, "install");
+	add(&a, "-y");
+	add(&a, "-q");
+	add(&a, "--reinstall");
+	add(&a, "--no-remove");
+	add_all(&a, install_opts);
+	addf_lock(&a, c->o->lock_timeout_s);
+	for (char **p = broken; *p; p++)
+		add(&a, *p);
+	r = a.oom ? -ENOMEM : prov_run(c, PROV_CHANGE, PROV_CMD_TIMEOUT_S, a.v, &cmd);
+	argvb_done(&a);
+	if (r == 1)
+		return prov_fail(c, "apt-get install --reinstall %s failed (exit %d): %s", broken[0],
+				 cmd->status, cmd->tail);
+	if (r < 0 && r != -ENOMEM)
+		return prov_fail(c, "cannot run %s: %s", APT_GET, strerror(-r));
+	return r;
+}
+
 int apt_recover(struct prov_ctx *c)
 {
 	const char *configure[] = { DPKG, "--force-confold", "--configure", "-a", NULL };
@@ -318,5 +351,5 @@ int apt_recover(struct prov_ctx *c)
 				 cmd->tail);
 	if (r < 0 && r != -ENOMEM)
 		return prov_fail(c, "cannot run %s: %s", APT_GET, strerror(-r));
-	return r;
+	return r < 0 || c->o->dry_run ? r : reinstall_broken(c);
 }

@@ -44,8 +44,9 @@ int apt_install(struct prov_ctx *c, const char *const *specs);
 /* `apt-mark hold pkg`. Returns 0, -ECANCELED, -ENOMEM. */
 int apt_hold(struct prov_ctx *c, const char *pkg);
 
-/* Recovery from an interrupted dpkg: `dpkg --configure -a`, then `apt-get -f install -y`.
- * Returns 0, -ECANCELED, -ENOMEM. */
+/* Recovery from an interrupted dpkg: `dpkg --configure -a`, then `apt-get -f install -y`, then,
+ * for what is still broken (a half-installed package: neither command unpacks it again),
+ * `apt-get install --reinstall` of those packages. Returns 0, -ECANCELED, -ENOMEM. */
 int apt_recover(struct prov_ctx *c);
 
 #endif

@@ -30,7 +30,9 @@ int prov_lock(int root_fd, unsigned timeout_s)
 			return r;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= (time_t)timeout_s) {
+		/* The whole wait, to the millisecond: whole seconds would give up early. */
+		if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >=
+		    (long long)timeout_s * 1000) {
 			close(fd);
 			return -EWOULDBLOCK;
 		}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "pkgdb.h"
 
+#include "core/cleanup.h"
 #include "core/util.h"
 
 bool prov_pkg_installed(const struct prov_pkg *p)
@@ -85,6 +86,49 @@ int prov_dpkg_interrupted(const struct host *h, char **ret_why)
 	*ret_why = strdup_printf("%u file(s) in %s: a dpkg run did not finish", pending,
 				 DPKG_UPDATES);
 	return *ret_why ? 1 : -ENOMEM;
+}
+
+struct broken_list {
+	char **v;
+	size_t n;
+};
+
+static int broken_list_cb(const struct dpkg_pkg *p, void *userdata)
+{
+	struct broken_list *b = userdata;
+	char **v;
+
+	if (!dpkg_status_broken(&p->st))
+		return 0;
+	v = realloc(b->v, (b->n + 2) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	b->v = v;
+	b->v[b->n] = strdup(p->package);
+	if (!b->v[b->n])
+		return -ENOMEM;
+	b->v[++b->n] = NULL;
+	return 0;
+}
+
+int prov_dpkg_broken(const struct host *h, char ***ret)
+{
+	struct broken_list b = { .v = calloc(1, sizeof(char *)) };
+	struct dpkg_db db;
+	int r;
+
+	if (!b.v)
+		return -ENOMEM;
+	r = dpkg_db_read(h, &db);
+	if (r > 0)
+		r = dpkg_status_read(db.buf, db.len, broken_list_cb, &b, NULL);
+	dpkg_db_free(&db);
+	if (r < 0) {
+		strv_free(b.v);
+		return r;
+	}
+	*ret = b.v;
+	return 0;
 }
 
 struct depends_scan {

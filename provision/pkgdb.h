@@ -39,6 +39,10 @@ int prov_pkg_read(const struct host *h, const char *const *names, size_t n, stru
  */
 int prov_dpkg_interrupted(const struct host *h, char **ret_why);
 
+/* The packages dpkg left broken (reinstreq, half-installed, unpacked, half-configured): a new
+ * NULL-terminated vector (strv_free it; may be empty). Returns 0 and *ret, or -errno. */
+int prov_dpkg_broken(const struct host *h, char ***ret);
+
 /* The Depends field of package name under h, in a new string; NULL when there is none, it
  * cannot be read, or on allocation failure (it only makes a message more precise). */
 char *prov_pkg_depends(const struct host *h, const char *name);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "checks/check.h"
@@ -107,7 +108,12 @@ static void test_lock(void **state _unused_)
 	assert_true(a >= 0);
 	/* flock is per open file: a second open in this process conflicts as another would. */
 	assert_int_equal(prov_lock(rfd, 0), -EWOULDBLOCK);
+	/* It waits the whole timeout, not to the next change of second. */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(prov_lock(rfd, 1), -EWOULDBLOCK);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= 1000);
 	close(a);
 	b = prov_lock(rfd, 0);
 	assert_true(b >= 0);
