@@ -48,6 +48,9 @@ int probe_mode(const struct host *h, const struct config *cfg, struct facts *f);
 extern const char *const mode_evidence_keys[];
 /* MODE_HOST or MODE_POD from the host.mode fact; _MODE_MAX when it is missing or neither. */
 enum mode facts_mode(const struct facts *f);
+/* The mode as the report names it: "host", "pod", or "unknown" when host.mode could not be
+ * told (evidence that exists could not be read). */
+const char *facts_mode_name(const struct facts *f);
 /* For rules that apply in a pod only: returns 1 in a pod; otherwise sets r (skip on a host,
  * unknown when host.mode is missing) and returns 0; -ENOMEM. */
 int result_need_pod(struct result *r, const struct facts *f);

@@ -183,6 +183,13 @@ enum mode facts_mode(const struct facts *f)
 	return m == MODE_HOST || m == MODE_POD ? m : _MODE_MAX;
 }
 
+const char *facts_mode_name(const struct facts *f)
+{
+	enum mode m = facts_mode(f);
+
+	return m == _MODE_MAX ? "unknown" : mode_to_string(m);
+}
+
 int result_need_pod(struct result *r, const struct facts *f)
 {
 	const struct fact *fa;

@@ -158,7 +158,7 @@ static int run_check(struct check_args *a)
 		.cfg = &cfg,
 		.facts = &f,
 		.root = a->facts ? facts_root : h.root,
-		.mode = mode_to_string(facts_mode(&f) == MODE_POD ? MODE_POD : MODE_HOST),
+		.mode = facts_mode_name(&f),
 		.results = results,
 		.n_results = n,
 		.generated_at = time(NULL),

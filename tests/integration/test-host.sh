@@ -81,6 +81,15 @@ cp -a "$FIXTURES/pod-privileged" "$T"
 rm -f "$T/.dockerenv" && echo systemd >"$T/proc/1/comm"
 rm "$T/proc/1/cgroup" && mkdir "$T/proc/1/cgroup"
 status_is "mode: unreadable /proc/1/cgroup is unknown, not host" "$T" pod.privileged unknown "cannot read '/proc/1/cgroup'"
+"$CVMPREP" check --root "$T" --only pod.privileged --format json -o "$WORK/mode.json" 2>/dev/null
+"$CVMPREP" check --root "$T" --only pod.privileged >"$WORK/mode.txt" 2>/dev/null
+if $PY -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["host"]["mode"] != "unknown")' "$WORK/mode.json" &&
+	head -1 "$WORK/mode.txt" | grep -q 'mode unknown (/proc/1/cgroup)'; then
+	pass "mode: the report says unknown, not host"
+else
+	fail "mode: the report says unknown, not host" "$(head -1 "$WORK/mode.txt")"
+fi
+valid_json "mode: unknown report is valid" "$SCHEMA" "$WORK/mode.json"
 
 # ---------------------------------------------------------------------------------------------
 # FIFOs and devices in the audited tree are never opened: a FIFO would block the run forever,
