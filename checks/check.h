@@ -137,6 +137,9 @@ int result_evidence_fact(struct result *r, const struct fact *fa);
  * allocation failure on the way is in r->err). Rules return 0 when it is not 1.
  */
 int result_need(struct result *r, const struct facts *f, const char *key, const struct fact **ret);
+/* result_need() of a key made by printf ("sysbox.unit.%s", unit). */
+int result_needf(struct result *r, const struct facts *f, const struct fact **ret, const char *fmt,
+		 ...) __attribute__((format(printf, 4, 5)));
 void result_free(struct result *r);
 
 #endif

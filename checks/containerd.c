@@ -12,13 +12,6 @@
 /* The packages whose dpkg status is recorded, as dpkg.<name>.status and dpkg.<name>.version. */
 static const char *const dpkg_packages[] = { CONTAINERD, "sysbox-ce", "sysbox-ee" };
 
-/* The key of a dpkg fact of a package, in buf. */
-static const char *dpkg_key(char *buf, size_t size, const char *pkg, const char *field)
-{
-	snprintf(buf, size, "dpkg.%s.%s", pkg, field);
-	return buf;
-}
-
 /*
  * dpkg.database: the number of paragraphs in the status file; null when there is no
  * /var/lib/dpkg (not a dpkg system); the errno when it cannot be read or is corrupt (EBADMSG,
@@ -29,7 +22,7 @@ int probe_dpkg(const struct host *h, const struct config *cfg _unused_, struct f
 {
 	struct dpkg_db db;
 	unsigned updates;
-	char key[128];
+	char n[64];
 	int r;
 
 	r = dpkg_db_read(h, &db);
@@ -49,20 +42,18 @@ int probe_dpkg(const struct host *h, const struct config *cfg _unused_, struct f
 		r = facts_set_err(f, "dpkg.database", db.failed, -r);
 		goto out;
 	}
-	snprintf(key, sizeof(key), "%d packages", db.n_packages);
-	r = facts_set(f, "dpkg.database", DPKG_STATUS, key);
+	snprintf(n, sizeof(n), "%d packages", db.n_packages);
+	r = facts_set(f, "dpkg.database", DPKG_STATUS, n);
 	for (size_t i = 0; r >= 0 && i < ELEMENTSOF(dpkg_packages); i++) {
 		struct dpkg_package pkg;
-		char vkey[128];
 
 		r = dpkg_db_find(&db, dpkg_packages[i], &pkg);
 		if (r < 0)
 			break;
-		r = facts_set(f, dpkg_key(key, sizeof(key), dpkg_packages[i], "status"),
-			      DPKG_STATUS, pkg.status);
+		r = facts_setf(f, DPKG_STATUS, pkg.status, "dpkg.%s.status", dpkg_packages[i]);
 		if (r >= 0)
-			r = facts_set(f, dpkg_key(vkey, sizeof(vkey), dpkg_packages[i], "version"),
-				      DPKG_STATUS, pkg.version);
+			r = facts_setf(f, DPKG_STATUS, pkg.version, "dpkg.%s.version",
+				       dpkg_packages[i]);
 		dpkg_package_free(&pkg);
 	}
 	if (r < 0)
@@ -74,8 +65,8 @@ int probe_dpkg(const struct host *h, const struct config *cfg _unused_, struct f
 		r = facts_set_err(f, "dpkg.updates", DPKG_UPDATES, -r);
 		goto out;
 	}
-	snprintf(key, sizeof(key), "%u journal file%s", updates, updates == 1 ? "" : "s");
-	r = facts_set(f, "dpkg.updates", DPKG_UPDATES, updates ? key : NULL);
+	snprintf(n, sizeof(n), "%u journal file%s", updates, updates == 1 ? "" : "s");
+	r = facts_set(f, "dpkg.updates", DPKG_UPDATES, updates ? n : NULL);
 out:
 	dpkg_db_free(&db);
 	return r < 0 ? r : 0;
@@ -119,7 +110,6 @@ int rule_dpkg_pkg(struct result *r, const struct facts *f, const char *pkg,
 			 const struct fact **ret_version)
 {
 	const struct fact *db, *status, *version;
-	char key[128];
 	int ret;
 
 	ret = result_need(r, f, "dpkg.database", &db);
@@ -127,12 +117,12 @@ int rule_dpkg_pkg(struct result *r, const struct facts *f, const char *pkg,
 		return ret ?: PKG_UNKNOWN;
 	if (!db->value)
 		return 0;
-	ret = result_need(r, f, dpkg_key(key, sizeof(key), pkg, "status"), &status);
+	ret = result_needf(r, f, &status, "dpkg.%s.status", pkg);
 	if (ret <= 0)
 		return ret ?: PKG_UNKNOWN;
 	if (!status->value)
 		return 0;
-	version = facts_get(f, dpkg_key(key, sizeof(key), pkg, "version"));
+	version = facts_getf(f, "dpkg.%s.version", pkg);
 	result_evidence_fact(r, status);
 	result_evidence_fact(r, version);
 	if (dpkg_status_parse(status->value, ret_st) < 0)

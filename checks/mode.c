@@ -9,6 +9,7 @@
 #include <fcntl.h>
 
 #include "checks.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 
 /* Words in a cgroup path that name a container runtime or the kubelet's hierarchy
@@ -149,9 +150,8 @@ _Static_assert(ELEMENTSOF(mode_evidence_keys) == ELEMENTSOF(mode_sources) + 2, "
  * The source of host.mode says why. */
 int probe_mode(const struct host *h, const struct config *cfg, struct facts *f)
 {
+	_cleanup_strbuf_ struct strbuf why = STRBUF_INIT;
 	const struct fact *unread = NULL;
-	char why[256] = "";
-	size_t len = 0;
 	int r;
 
 	for (size_t i = 0; i < ELEMENTSOF(mode_sources); i++) {
@@ -165,14 +165,16 @@ int probe_mode(const struct host *h, const struct config *cfg, struct facts *f)
 		if (fa && fa->err && fa->err != ENOENT && fa->err != ENOTDIR && !unread)
 			unread = fa;
 		if (fa && !fa->err && mode_sources[i].says_pod(fa->value))
-			len += (size_t)snprintf(why + len, sizeof(why) - len, "%s%s", len ? ", " : "",
-						mode_sources[i].where);
+			strbuf_add_sep(&why, ", ", "%s", mode_sources[i].where);
 	}
+	if (why.err)
+		return why.err;
 	if (cfg->mode != MODE_AUTO)
 		return facts_set(f, "host.mode", "--mode", mode_to_string(cfg->mode));
-	if (!len && unread)
+	if (!why.len && unread)
 		return facts_set_err(f, "host.mode", unread->source, unread->err);
-	return facts_set(f, "host.mode", len ? why : "no container evidence", len ? "pod" : "host");
+	return facts_set(f, "host.mode", why.len ? why.buf : "no container evidence",
+			 why.len ? "pod" : "host");
 }
 
 enum mode facts_mode(const struct facts *f)

@@ -11,6 +11,7 @@
 
 #include "checks.h"
 #include "core/cleanup.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 
 #define CNI_DIR "/etc/cni/net.d"
@@ -92,48 +93,6 @@ static int list_cni(const struct host *h, struct cni_files *c)
 	return r < 0 ? r : 0;
 }
 
-/* A "; "-separated list written as it grows, each item once (linear in its length). */
-struct joined {
-	FILE *out;
-	char *s;
-	size_t len;
-};
-
-static int joined_open(struct joined *j)
-{
-	j->out = open_memstream(&j->s, &j->len);
-	return j->out ? 0 : -ENOMEM;
-}
-
-static void _printf_(2, 3) joined_add(struct joined *j, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ftell(j->out) > 0)
-		fputs("; ", j->out);
-	va_start(ap, fmt);
-	vfprintf(j->out, fmt, ap);
-	va_end(ap);
-}
-
-/* Closes the stream: 0 and *ret the text (NULL when empty; to free), or -ENOMEM. */
-static int joined_close(struct joined *j, char **ret)
-{
-	int r = fclose(j->out);
-
-	j->out = NULL;
-	if (r != 0) {
-		free(j->s);
-		return -ENOMEM;
-	}
-	if (!j->len) {
-		free(j->s);
-		j->s = NULL;
-	}
-	*ret = TAKE_PTR(j->s);
-	return 0;
-}
-
 /* A string member of o, or NULL. */
 static const char *json_str(const cJSON *o, const char *key)
 {
@@ -147,7 +106,7 @@ static const char *json_str(const cJSON *o, const char *key)
 
 /* Notes the istio-cni plugins of a parsed config: a .conflist holds "plugins", a .conf is
  * one plugin (CNI spec, "Network configuration"). */
-static void find_istio(const cJSON *conf, const char *name, struct joined *found)
+static void find_istio(const cJSON *conf, const char *name, struct strbuf *found)
 {
 	const cJSON *plugins = cJSON_GetObjectItemCaseSensitive(conf, "plugins");
 	const cJSON *p;
@@ -163,15 +122,17 @@ static void find_istio(const cJSON *conf, const char *name, struct joined *found
 		if (!type || !streq(type, "istio-cni") || ++n > ISTIO_NAMED_MAX)
 			continue;
 		if (version)
-			joined_add(found, "%s: istio-cni version %s", name, version);
+			strbuf_add_sep(found, "; ", "%s: istio-cni version %s", name, version);
 		else if (cni)
-			joined_add(found, "%s: istio-cni (no plugin version recorded; cniVersion %s)",
-				   name, cni);
+			strbuf_add_sep(found, "; ",
+				       "%s: istio-cni (no plugin version recorded; cniVersion %s)",
+				       name, cni);
 		else
-			joined_add(found, "%s: istio-cni (no version recorded)", name);
+			strbuf_add_sep(found, "; ", "%s: istio-cni (no version recorded)", name);
 	}
 	if (n > ISTIO_NAMED_MAX)
-		joined_add(found, "%s: %zu more istio-cni plugins", name, n - ISTIO_NAMED_MAX);
+		strbuf_add_sep(found, "; ", "%s: %zu more istio-cni plugins", name,
+			       n - ISTIO_NAMED_MAX);
 }
 
 /*
@@ -185,7 +146,7 @@ static int probe_cni(const struct host *h, const struct config *cfg _unused_, st
 {
 	_cleanup_free_ char *names = NULL, *found = NULL, *invalid = NULL, *bad_path = NULL;
 	_cleanup_free_ char *unread = NULL;
-	struct joined lists[3] = { { 0 } }, *jn = &lists[0], *jf = &lists[1], *ji = &lists[2];
+	_cleanup_strbuf_ struct strbuf jn = STRBUF_INIT, jf = STRBUF_INIT, ji = STRBUF_INIT;
 	struct cni_files c = { .n = 0 };
 	int r, bad_err = 0;
 
@@ -198,16 +159,12 @@ static int probe_cni(const struct host *h, const struct config *cfg _unused_, st
 		r = r == -ENOMEM ? r : facts_set_err(f, "net.cni_dir", CNI_DIR, -r);
 		goto out;
 	}
-	if (joined_open(jn) < 0 || joined_open(jf) < 0 || joined_open(ji) < 0) {
-		r = -ENOMEM;
-		goto out;
-	}
 	for (size_t i = 0; i < c.n; i++) {
 		_cleanup_free_ char *path = strdup_printf("%s/%s", CNI_DIR, c.name[i]), *buf = NULL;
 		_cleanup_(cJSON_Deletep) cJSON *conf = NULL;
 		size_t len;
 
-		fprintf(jn->out, "%s%s", i ? " " : "", c.name[i]);
+		strbuf_add_sep(&jn, " ", "%s", c.name[i]);
 		if (!path) {
 			r = -ENOMEM;
 			goto out;
@@ -224,15 +181,18 @@ static int probe_cni(const struct host *h, const struct config *cfg _unused_, st
 		}
 		conf = cJSON_ParseWithLength(buf, len);
 		if (!cJSON_IsObject(conf))
-			joined_add(ji, "%s: %s", c.name[i], conf ? "not a JSON object" : "not JSON");
+			strbuf_add_sep(&ji, "; ", "%s: %s", c.name[i],
+				       conf ? "not a JSON object" : "not JSON");
 		else
-			find_istio(conf, c.name[i], jf);
+			find_istio(conf, c.name[i], &jf);
 	}
 	if (c.left_out)
-		joined_add(jn, "%zu more not read", c.left_out);
-	if ((c.left_out && !(unread = strdup_printf("%zu", c.left_out))) ||
-	    joined_close(jn, &names) < 0 || joined_close(jf, &found) < 0 ||
-	    joined_close(ji, &invalid) < 0) {
+		strbuf_add_sep(&jn, "; ", "%zu more not read", c.left_out);
+	names = strbuf_detach(&jn);
+	found = strbuf_detach(&jf);
+	invalid = strbuf_detach(&ji);
+	if ((c.left_out && !(unread = strdup_printf("%zu", c.left_out))) || jn.err || jf.err ||
+	    ji.err) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -243,11 +203,6 @@ static int probe_cni(const struct host *h, const struct config *cfg _unused_, st
 	    (bad_err ? facts_set_err(f, "net.cni_unreadable", bad_path, bad_err)
 		     : facts_set(f, "net.cni_unreadable", CNI_DIR, NULL));
 out:
-	for (size_t i = 0; i < ELEMENTSOF(lists); i++)
-		if (lists[i].out) {
-			fclose(lists[i].out);
-			free(lists[i].s);
-		}
 	cni_files_free(&c);
 	return r < 0 ? r : 0;
 }

@@ -14,6 +14,7 @@
 #include "checks.h"
 #include "core/cleanup.h"
 #include "core/mountinfo.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 #include "live.h"
 #include "pod.h"
@@ -180,19 +181,15 @@ static int probe_apparmor(const struct host *h, struct facts *f)
 static int probe_dev(const struct host *h, struct facts *f)
 {
 	_cleanup_(closedirp) DIR *d = NULL;
-	_cleanup_free_ char *names = NULL;
+	_cleanup_strbuf_ struct strbuf names = STRBUF_INIT;
 	struct dirent *de;
-	size_t len = 0, n = 0;
-	FILE *out;
+	size_t n = 0;
 	int r = host_opendir(h, "/dev", &d);
 
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
 		return facts_set_err(f, "pod.dev_block", "/dev", -r);
-	out = open_memstream(&names, &len);
-	if (!out)
-		return -ENOMEM;
 	while ((r = host_readdir(d, &de)) > 0) {
 		struct stat st;
 
@@ -202,16 +199,16 @@ static int probe_dev(const struct host *h, struct facts *f)
 		     !S_ISBLK(st.st_mode)))
 			continue;
 		if (n++ < DEV_NAMES_MAX)
-			fprintf(out, "%s%s", n > 1 ? " " : "", de->d_name);
+			strbuf_add_sep(&names, " ", "%s", de->d_name);
 	}
 	if (n > DEV_NAMES_MAX)
-		fprintf(out, " (%zu in all)", n);
-	if (fclose(out) != 0)
-		return -ENOMEM;
+		strbuf_addf(&names, " (%zu in all)", n);
+	if (names.err)
+		return names.err;
 	/* The block devices may all be in the part not read. */
 	if (r < 0)
 		return facts_set_err(f, "pod.dev_block", "/dev", -r);
-	return facts_set(f, "pod.dev_block", "/dev", names);
+	return facts_set(f, "pod.dev_block", "/dev", strbuf_str(&names));
 }
 
 static int probe_privileged(const struct host *h, const struct config *cfg _unused_,
@@ -355,68 +352,48 @@ static int probe_pod_modules(const struct host *h, const struct config *cfg _unu
 	return facts_set_err(f, "pod.modules", mods, -fd);
 }
 
-/* A "; "-separated list of findings, cut at its size (texts for people, bounded). */
-struct list {
-	char s[2048];
-	size_t len;
-	unsigned n;
-};
-
-static void _printf_(3, 4) list_add(struct list *l, const char *sep, const char *fmt, ...)
-{
-	va_list ap;
-	int w;
-
-	if (l->len + 1 >= sizeof(l->s))
-		return;
-	if (l->n++)
-		l->len += (size_t)snprintf(l->s + l->len, sizeof(l->s) - l->len, "%s", sep);
-	if (l->len + 1 >= sizeof(l->s)) {
-		l->len = sizeof(l->s) - 1;
-		return;
-	}
-	va_start(ap, fmt);
-	w = vsnprintf(l->s + l->len, sizeof(l->s) - l->len, fmt, ap);
-	va_end(ap);
-	l->len = w < 0 ? l->len : l->len + (size_t)w < sizeof(l->s) ? l->len + (size_t)w
-								  : sizeof(l->s) - 1;
-}
-
 /* Adds fa as evidence; returns 1 when it was read, 0 when not (noted in unknown), <0 ENOMEM. */
-static int use_fact(struct result *r, const struct fact *fa, const char *key, struct list *unknown)
+static int use_fact(struct result *r, const struct fact *fa, const char *key,
+		    struct strbuf *unknown)
 {
 	result_evidence_fact(r, fa);
 	if (!fa)
-		list_add(unknown, "; ", "no fact %s was recorded", key);
+		strbuf_add_sep(unknown, "; ", "no fact %s was recorded", key);
 	else if (fa->err)
-		list_add(unknown, "; ", "cannot read '%s': %s", fa->source, strerror(fa->err));
+		strbuf_add_sep(unknown, "; ", "cannot read '%s': %s", fa->source,
+			       strerror(fa->err));
 	return fa && !fa->err;
 }
 
 /* Adds to bad the capabilities 0..last missing from the hexadecimal CapEff mask. */
-static void missing_caps(struct list *bad, struct list *unknown, const char *eff, const char *last)
+static void missing_caps(struct strbuf *bad, struct strbuf *unknown, const char *eff,
+			 const char *last)
 {
-	struct list caps = { .n = 0 };
+	_cleanup_strbuf_ struct strbuf caps = STRBUF_INIT;
 	unsigned long long top;
+	unsigned n = 0;
 	uint64_t mask;
 
 	if (pod_parse_capmask(eff ? eff : "", &mask) < 0) {
-		list_add(unknown, "; ", "cannot parse CapEff '%s'", eff ? eff : "");
+		strbuf_add_sep(unknown, "; ", "cannot parse CapEff '%s'", eff ? eff : "");
 		return;
 	}
 	if (parse_count(last ? last : "", &top) < 0 || top > 63) {
-		list_add(unknown, "; ", "cannot parse cap_last_cap '%s'", last ? last : "");
+		strbuf_add_sep(unknown, "; ", "cannot parse cap_last_cap '%s'", last ? last : "");
 		return;
 	}
 	for (unsigned i = 0; i <= top; i++)
 		if (!(mask & (1ULL << i))) {
+			n++;
 			if (i < ELEMENTSOF(cap_names))
-				list_add(&caps, ", ", "%s", cap_names[i]);
+				strbuf_add_sep(&caps, ", ", "%s", cap_names[i]);
 			else
-				list_add(&caps, ", ", "cap_%u", i);
+				strbuf_add_sep(&caps, ", ", "cap_%u", i);
 		}
-	if (caps.n)
-		list_add(bad, "; ", "missing capabilit%s: %s", caps.n > 1 ? "ies" : "y", caps.s);
+	if (caps.err)
+		bad->err = caps.err;
+	else if (n)
+		strbuf_add_sep(bad, "; ", "missing capabilit%s: %s", n > 1 ? "ies" : "y", caps.buf);
 }
 
 /* The effective uid, the second of the four ids of a "Uid:" line (proc(5)): 1 and *ret, 0 when
@@ -433,15 +410,17 @@ static int status_euid(const char *uids, unsigned long long *ret)
 
 /* Sets r: anything in bad fails; else anything in unknown is unknown; else anything in wide
  * (may be NULL) warns; else pass. */
-static int judge(struct result *r, const struct list *bad, const struct list *unknown,
-		 const struct list *wide, const char *pass_msg)
+static int judge(struct result *r, const struct strbuf *bad, const struct strbuf *unknown,
+		 const struct strbuf *wide, const char *pass_msg)
 {
-	if (bad->n)
-		return result_set(r, STATUS_FAIL, "%s", bad->s);
-	if (unknown->n)
-		return result_set(r, STATUS_UNKNOWN, "%s", unknown->s);
-	if (wide && wide->n)
-		return result_set(r, STATUS_WARN, "%s (works, wider than needed)", wide->s);
+	if (bad->err || unknown->err || (wide && wide->err))
+		return -ENOMEM;
+	if (bad->len)
+		return result_set(r, STATUS_FAIL, "%s", bad->buf);
+	if (unknown->len)
+		return result_set(r, STATUS_UNKNOWN, "%s", unknown->buf);
+	if (wide && wide->len)
+		return result_set(r, STATUS_WARN, "%s (works, wider than needed)", wide->buf);
 	return result_set(r, STATUS_PASS, "%s", pass_msg);
 }
 
@@ -451,7 +430,7 @@ static int rule_privileged(const struct check *c _unused_, const struct facts *f
 	enum { CAP_EFF, CAP_LAST, SECCOMP, APPARMOR, SYS, DEV, _N };
 	static const char *const keys[_N] = { "pod.cap_eff",  "pod.cap_last_cap", "pod.seccomp",
 					      "pod.apparmor", "pod.sys_mount",    "pod.dev_block" };
-	struct list bad = { .n = 0 }, unknown = { .n = 0 };
+	_cleanup_strbuf_ struct strbuf bad = STRBUF_INIT, unknown = STRBUF_INIT;
 	const struct fact *fa[_N], *uid;
 	unsigned long long euid;
 	int ok[_N];
@@ -470,22 +449,25 @@ static int rule_privileged(const struct check *c _unused_, const struct facts *f
 	uid = facts_get(f, "pod.uid");
 	if (uid && !uid->err && uid->value && status_euid(uid->value, &euid) && euid != 0) {
 		result_evidence_fact(r, uid);
-		list_add(&unknown, "; ", "not root (uid %llu): the capabilities of this process are "
-					 "not the container's; run cvmprep as root in the pod", euid);
+		strbuf_add_sep(&unknown, "; ",
+			       "not root (uid %llu): the capabilities of this process are "
+			       "not the container's; run cvmprep as root in the pod",
+			       euid);
 	} else if (ok[CAP_EFF] && ok[CAP_LAST])
 		missing_caps(&bad, &unknown, fa[CAP_EFF]->value, fa[CAP_LAST]->value);
 	/* proc(5): Seccomp 0 is SECCOMP_MODE_DISABLED; a kernel without seccomp has no line. */
 	if (ok[SECCOMP] && fa[SECCOMP]->value && !streq(fa[SECCOMP]->value, "0"))
-		list_add(&bad, "; ", "seccomp mode %s (a seccomp profile applies)", fa[SECCOMP]->value);
+		strbuf_add_sep(&bad, "; ", "seccomp mode %s (a seccomp profile applies)",
+			       fa[SECCOMP]->value);
 	if (ok[APPARMOR] && fa[APPARMOR]->value && !streq(fa[APPARMOR]->value, "unconfined"))
-		list_add(&bad, "; ", "AppArmor profile '%s'", fa[APPARMOR]->value);
+		strbuf_add_sep(&bad, "; ", "AppArmor profile '%s'", fa[APPARMOR]->value);
 	if (ok[SYS] && !fa[SYS]->value)
-		list_add(&bad, "; ", "/sys is not mounted");
+		strbuf_add_sep(&bad, "; ", "/sys is not mounted");
 	else if (ok[SYS] && opts_has(fa[SYS]->value, "ro"))
-		list_add(&bad, "; ", "/sys is mounted read-only");
+		strbuf_add_sep(&bad, "; ", "/sys is mounted read-only");
 	if (ok[DEV] && !*(fa[DEV]->value ? fa[DEV]->value : ""))
-		list_add(&bad, "; ", "no host block device in /dev");
-	result_observed(r, "%s", bad.n ? bad.s : unknown.n ? "?" : "privileged");
+		strbuf_add_sep(&bad, "; ", "no host block device in /dev");
+	result_observed(r, "%s", bad.len ? strbuf_str(&bad) : unknown.len ? "?" : "privileged");
 	result_expected(r, "every capability to cap_last_cap, seccomp 0, AppArmor unconfined, "
 			   "/sys rw, host devices in /dev");
 	result_remediation(r, "run the pod with securityContext.privileged: true and no "
@@ -497,8 +479,8 @@ static int rule_hostpaths(const struct check *c _unused_, const struct facts *f,
 			  const struct config *cfg, struct result *r)
 {
 	const struct hostpath_row *row = hostpath_row(cfg->caching, cfg->shiftfs_autoload);
-	struct list bad = { .n = 0 }, unknown = { .n = 0 }, wide = { .n = 0 };
-	struct list want = { .n = 0 }, seen = { .n = 0 };
+	_cleanup_strbuf_ struct strbuf bad = STRBUF_INIT, unknown = STRBUF_INIT, wide = STRBUF_INIT;
+	_cleanup_strbuf_ struct strbuf want = STRBUF_INIT, seen = STRBUF_INIT;
 	int ret = result_need_pod(r, f);
 
 	if (ret <= 0)
@@ -514,7 +496,7 @@ static int rule_hostpaths(const struct check *c _unused_, const struct facts *f,
 			continue;
 		if (!key)
 			return -ENOMEM;
-		list_add(&want, ", ", "%s %s", path, need);
+		strbuf_add_sep(&want, ", ", "%s %s", path, need);
 		fa = facts_get(f, key);
 		ok = use_fact(r, fa, key, &unknown);
 		if (ok < 0)
@@ -522,20 +504,22 @@ static int rule_hostpaths(const struct check *c _unused_, const struct facts *f,
 		if (!ok)
 			continue;
 		if (!fa->value) {
-			list_add(&seen, ", ", "%s missing", path);
-			list_add(&bad, "; ", "%s is not mounted (want %s)", path, need);
+			strbuf_add_sep(&seen, ", ", "%s missing", path);
+			strbuf_add_sep(&bad, "; ", "%s is not mounted (want %s)", path, need);
 			continue;
 		}
 		ro = opts_has(fa->value, "ro");
-		list_add(&seen, ", ", "%s %s", path, ro ? "ro" : "rw");
+		strbuf_add_sep(&seen, ", ", "%s %s", path, ro ? "ro" : "rw");
 		if (row->mode[i] == HOSTPATH_RW && ro)
-			list_add(&bad, "; ", "%s is mounted read-only (want rw)", path);
+			strbuf_add_sep(&bad, "; ", "%s is mounted read-only (want rw)", path);
 		else if (row->mode[i] == HOSTPATH_RO && !ro)
-			list_add(&wide, "; ", "%s is mounted rw where ro is enough", path);
+			strbuf_add_sep(&wide, "; ", "%s is mounted rw where ro is enough", path);
 	}
-	result_observed(r, "%s", seen.n ? seen.s : "?");
+	if (want.err || seen.err)
+		return -ENOMEM;
+	result_observed(r, "%s", seen.len ? seen.buf : "?");
 	result_expected(r, "caching %s, shiftfs autoload %s: %s", row->caching, row->autoload,
-			want.s);
+			strbuf_str(&want));
 	result_remediation(r, "mount the host paths as 'cvmprep hostpaths%s%s' prints",
 			   cfg->caching ? " --caching" : "",
 			   cfg->shiftfs_autoload ? " --shiftfs-autoload" : "");
@@ -549,7 +533,7 @@ static int rule_modules_match(const struct check *c _unused_, const struct facts
 		const char *key;
 		const char *what;
 	} dirs[] = { { "pod.modules", "modules" }, { "kernel.headers", "headers" } };
-	struct list bad = { .n = 0 }, unknown = { .n = 0 };
+	_cleanup_strbuf_ struct strbuf bad = STRBUF_INIT, unknown = STRBUF_INIT;
 	const struct fact *rel;
 	int ret = result_need_pod(r, f);
 
@@ -566,10 +550,10 @@ static int rule_modules_match(const struct check *c _unused_, const struct facts
 		if (ok < 0)
 			return -ENOMEM;
 		if (ok && !fa->value)
-			list_add(&bad, "; ", "no %s for the running kernel %s (%s)", dirs[i].what,
-				 rel->value, fa->source);
+			strbuf_add_sep(&bad, "; ", "no %s for the running kernel %s (%s)",
+				       dirs[i].what, rel->value, fa->source);
 	}
-	result_observed(r, "%s", bad.n ? bad.s : rel->value);
+	result_observed(r, "%s", bad.len ? strbuf_str(&bad) : rel->value);
 	result_expected(r, "/lib/modules/%s and /usr/src/linux-headers-%s (or "
 			   "/usr/src/kernels/%s)", rel->value, rel->value, rel->value);
 	result_remediation(r, "mount the node's /lib/modules and /usr/src into the pod, and "

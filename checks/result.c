@@ -111,6 +111,26 @@ int result_need(struct result *r, const struct facts *f, const char *key, const 
 	return 1;
 }
 
+int result_needf(struct result *r, const struct facts *f, const struct fact **ret, const char *fmt,
+		 ...)
+{
+	_cleanup_free_ char *key = NULL;
+	va_list ap;
+	int n;
+
+	if (r->err)
+		return 0;
+	va_start(ap, fmt);
+	n = vasprintf(&key, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		key = NULL;
+		fail(r);
+		return 0;
+	}
+	return result_need(r, f, key, ret);
+}
+
 void result_free(struct result *r)
 {
 	free(r->observed);

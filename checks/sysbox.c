@@ -7,6 +7,7 @@
 #include "checks.h"
 #include "core/dpkg.h"
 #include "core/path.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 #include "runtime.h"
 
@@ -15,14 +16,6 @@
 #define SUBGID "/etc/subgid"
 
 const char *const sysbox_packages[SYSBOX_PACKAGES] = { "sysbox-ce", "sysbox-ee" };
-
-/* Appends word to the space-separated list in buf (truncating at size). */
-static void list_add(char *buf, size_t size, const char *word)
-{
-	size_t n = strlen(buf);
-
-	snprintf(buf + n, size - n, "%s%s", n ? " " : "", word);
-}
 
 int probe_program(const struct host *h, struct facts *f, const char *key, const char *name)
 {
@@ -116,13 +109,9 @@ static int probe_tools(const struct host *h, const struct config *cfg _unused_, 
  * NULL when there are none. Returns 0 or -ENOMEM. */
 static int subid_sysbox(const char *buf, size_t len, char **ret)
 {
-	_cleanup_free_ char *out = NULL;
+	struct strbuf out = STRBUF_INIT;
 	const char *p = buf, *end = buf + len;
-	size_t n = 0;
 
-	out = malloc(len + 1);
-	if (!out)
-		return -ENOMEM;
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p)), *s = p, *e;
 
@@ -136,14 +125,10 @@ static int subid_sysbox(const char *buf, size_t len, char **ret)
 			e--;
 		if (e - s <= 7 || strncmp(s, "sysbox:", 7) != 0 || memchr(s, ' ', (size_t)(e - s)))
 			continue;
-		if (n)
-			out[n++] = ' ';
-		memcpy(out + n, s, (size_t)(e - s));
-		n += (size_t)(e - s);
+		strbuf_add_sep(&out, " ", "%.*s", (int)(e - s), s);
 	}
-	out[n] = '\0';
-	*ret = n ? TAKE_PTR(out) : NULL;
-	return 0;
+	*ret = strbuf_detach(&out);
+	return out.err;
 }
 
 /* subid.subuid, subid.subgid: the sysbox entries; null when none or no file; or the errno. */
@@ -196,7 +181,7 @@ static int rule_sysbox(const struct check *c _unused_, const struct facts *f,
 		       const struct config *cfg, struct result *r)
 {
 	const struct fact *status = NULL, *version = NULL, *unit, *sock;
-	char missing[128] = "", present[256] = "";
+	_cleanup_strbuf_ struct strbuf missing = STRBUF_INIT, present = STRBUF_INIT;
 	struct dpkg_status st;
 	size_t i = 0;
 	int ret;
@@ -207,32 +192,30 @@ static int rule_sysbox(const struct check *c _unused_, const struct facts *f,
 	if (ret < 0 || ret == PKG_UNKNOWN)
 		return ret < 0 ? ret : 0;
 	for (size_t u = 0; u < ELEMENTSOF(sysbox_units); u++) {
-		char key[64];
-		int need;
-
-		snprintf(key, sizeof(key), "sysbox.unit.%s", sysbox_units[u]);
-		need = result_need(r, f, key, &unit);
-		if (need <= 0)
-			return need;
+		if (result_needf(r, f, &unit, "sysbox.unit.%s", sysbox_units[u]) <= 0)
+			return 0;
 		result_evidence_fact(r, unit);
 		if (unit->value)
-			list_add(present, sizeof(present), unit->value);
+			strbuf_add_sep(&present, " ", "%s", unit->value);
 		else
-			list_add(missing, sizeof(missing), sysbox_units[u]);
+			strbuf_add_sep(&missing, " ", "%s", sysbox_units[u]);
 	}
+	if (missing.err || present.err)
+		return -ENOMEM;
 	if (ret == 0) {
-		if (!*present) {
+		if (!present.len) {
 			result_observed(r, "not installed");
 			return result_set(r, STATUS_SKIP,
 					  "Sysbox is not installed (cvmprep provision "
 					  "installs sysbox-ce)");
 		}
-		result_observed(r, "units without a package: %s", present);
+		result_observed(r, "units without a package: %s", present.buf);
 		result_remediation(r, "install Sysbox from its package (cvmprep provision) so "
 				      "that its version can be checked and upgraded");
-		return result_set(r, STATUS_WARN, "Sysbox units are present (%s) but neither "
+		return result_set(r, STATUS_WARN,
+				  "Sysbox units are present (%s) but neither "
 				  "sysbox-ce nor sysbox-ee is installed: built from source?",
-				  present);
+				  present.buf);
 	}
 	result_observed(r, "%s %s (%s)", sysbox_packages[i],
 			version ? version->value : "no version", status->value);
@@ -241,10 +224,10 @@ static int rule_sysbox(const struct check *c _unused_, const struct facts *f,
 	ret = dpkg_interrupted(r, f);
 	if (ret != 0)
 		return ret < 0 ? ret : rule_interrupted(r, f, sysbox_packages[i]);
-	if (*missing) {
+	if (missing.len) {
 		result_remediation(r, "apt-get install --reinstall %s", sysbox_packages[i]);
 		return result_set(r, STATUS_FAIL, "%s is installed but its units are missing: %s",
-				  sysbox_packages[i], missing);
+				  sysbox_packages[i], missing.buf);
 	}
 	ret = result_need(r, f, "sysbox.sysmgr-sock", &sock);
 	if (ret <= 0)
@@ -268,7 +251,8 @@ static int rule_sysbox(const struct check *c _unused_, const struct facts *f,
 static int rule_tools(const struct check *c _unused_, const struct facts *f,
 		      const struct config *cfg _unused_, struct result *r)
 {
-	char missing[64] = "", packages[64] = "", unreadable[64] = "";
+	_cleanup_strbuf_ struct strbuf missing = STRBUF_INIT, packages = STRBUF_INIT,
+				       unreadable = STRBUF_INIT;
 	const struct fact *dirs;
 	int ret;
 
@@ -283,31 +267,30 @@ static int rule_tools(const struct check *c _unused_, const struct facts *f,
 				  "look for programs in", BIN_PATH);
 	}
 	for (size_t i = 0; i < ELEMENTSOF(tools); i++) {
-		char key[64];
-		const struct fact *t;
+		const struct fact *t = facts_getf(f, "tools.%s", tools[i].name);
 
-		snprintf(key, sizeof(key), "tools.%s", tools[i].name);
-		t = facts_get(f, key);
 		result_evidence_fact(r, t);
 		if (!t || t->err) {
-			list_add(unreadable, sizeof(unreadable), tools[i].name);
+			strbuf_add_sep(&unreadable, " ", "%s", tools[i].name);
 		} else if (!t->value) {
-			list_add(missing, sizeof(missing), tools[i].name);
-			list_add(packages, sizeof(packages), tools[i].package);
+			strbuf_add_sep(&missing, " ", "%s", tools[i].name);
+			strbuf_add_sep(&packages, " ", "%s", tools[i].package);
 		}
 	}
-	if (*missing) {
-		result_observed(r, "missing: %s", missing);
-		result_remediation(r, "apt-get install -y %s", packages);
+	if (missing.err || packages.err || unreadable.err)
+		return -ENOMEM;
+	if (missing.len) {
+		result_observed(r, "missing: %s", missing.buf);
+		result_remediation(r, "apt-get install -y %s", packages.buf);
 		return result_set(r, STATUS_FAIL,
 				  "not found in %s: %s; sysbox-mgr refuses to start "
 				  "without them",
-				  BIN_PATH, missing);
+				  BIN_PATH, missing.buf);
 	}
-	if (*unreadable) {
-		result_observed(r, "cannot tell: %s", unreadable);
+	if (unreadable.len) {
+		result_observed(r, "cannot tell: %s", unreadable.buf);
 		return result_set(r, STATUS_UNKNOWN, "cannot search %s for: %s", BIN_PATH,
-				  unreadable);
+				  unreadable.buf);
 	}
 	result_observed(r, "rsync modprobe iptables");
 	return result_set(r, STATUS_PASS, "rsync, modprobe and iptables are installed");

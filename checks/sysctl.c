@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* sysctl.limits: the kernel limits the Sysbox package raises for many containers. */
 #include "checks.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 #include "live.h"
 #include "probe.h"
@@ -34,63 +35,42 @@ static int probe_sysctls(const struct host *h, const struct config *cfg _unused_
 	return 0;
 }
 
-/* Appends item (freed here; NULL: allocation failed) to *s, separated by sep. Returns 0 or
- * -ENOMEM. */
-static int append(char **s, const char *sep, char *item)
-{
-	char *n;
-
-	if (!item)
-		return -ENOMEM;
-	n = *s ? strdup_printf("%s%s%s", *s, sep, item) : strdup(item);
-	free(item);
-	if (!n)
-		return -ENOMEM;
-	free(*s);
-	*s = n;
-	return 0;
-}
-
 static int rule_sysctls(const struct check *c _unused_, const struct facts *f,
 			const struct config *cfg _unused_, struct result *r)
 {
-	_cleanup_free_ char *low = NULL, *fix = NULL, *bad = NULL;
+	_cleanup_strbuf_ struct strbuf low = STRBUF_INIT, fix = STRBUF_INIT, bad = STRBUF_INIT;
 	size_t n_low = 0, n_bad = 0;
 
 	result_expected(r, "fs.inotify.* >= 1048576, kernel.keys.maxkeys >= 20000, "
 			   "kernel.keys.maxbytes >= 1400000, kernel.pid_max >= 4194304");
 	for (size_t i = 0; i < ELEMENTSOF(sysctl_mins); i++) {
 		const struct sysctl_min *m = &sysctl_mins[i];
-		_cleanup_free_ char *key = strdup_printf("sysctl.%s", m->name);
-		const struct fact *fa;
+		const struct fact *fa = facts_getf(f, "sysctl.%s", m->name);
 		unsigned long long v;
 
-		if (!key)
-			return -ENOMEM;
-		fa = facts_get(f, key);
 		result_evidence_fact(r, fa);
 		if (!fa || fa->err || !fa->value || parse_count(fa->value, &v) < 0) {
 			n_bad++;
-			if (append(&bad, ", ", strdup(m->name)) < 0)
-				return -ENOMEM;
+			strbuf_add_sep(&bad, ", ", "%s", m->name);
 			continue;
 		}
 		if (v >= m->min)
 			continue;
 		n_low++;
-		if (append(&low, ", ", strdup_printf("%s=%s", m->name, fa->value)) < 0 ||
-		    append(&fix, "; ", strdup_printf("sysctl -w %s=%llu", m->name, m->min)) < 0)
-			return -ENOMEM;
+		strbuf_add_sep(&low, ", ", "%s=%s", m->name, fa->value);
+		strbuf_add_sep(&fix, "; ", "sysctl -w %s=%llu", m->name, m->min);
 	}
+	if (low.err || fix.err || bad.err)
+		return -ENOMEM;
 	if (n_low) {
-		result_observed(r, "%s", low);
+		result_observed(r, "%s", low.buf);
 		result_remediation(r, "%s; persist them in /etc/sysctl.d/99-sysbox-sysctl.conf",
-				   fix);
+				   fix.buf);
 		return result_set(r, STATUS_WARN, "%zu below the Sysbox package's values: %s%s%s",
-				  n_low, low, n_bad ? "; unreadable: " : "", n_bad ? bad : "");
+				  n_low, low.buf, n_bad ? "; unreadable: " : "", strbuf_str(&bad));
 	}
 	if (n_bad)
-		return result_set(r, STATUS_UNKNOWN, "cannot read %s", bad);
+		return result_set(r, STATUS_UNKNOWN, "cannot read %s", bad.buf);
 	result_observed(r, "all at or above");
 	return result_set(r, STATUS_PASS, "all %zu limits are at least the Sysbox package's values",
 			  ELEMENTSOF(sysctl_mins));

@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "host.h"
+#include "strbuf.h"
 #include "util.h"
 
 /* ASCII classes, whatever the locale: versions and field names are ASCII (deb-version(7)). */
@@ -26,32 +27,6 @@ static bool c_isalpha(int c)
 static bool c_isblank(int c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* A growing string: the value of the field being read. */
-struct strbuf {
-	char *s;
-	size_t len, cap;
-};
-
-static int strbuf_append(struct strbuf *b, const char *p, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		char *s;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		s = realloc(b->s, cap);
-		if (!s)
-			return -ENOMEM;
-		b->s = s;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return 0;
 }
 
 /* Narrows [*p, *e) to its non-blank middle. */
@@ -89,12 +64,12 @@ static int deb822_flush(struct deb822 *d)
 
 	if (!d->name)
 		return 0;
-	r = d->cb(d->name, d->value.s ? d->value.s : "", d->userdata);
+	r = d->cb(d->name, strbuf_str(&d->value), d->userdata);
 	free(d->name);
 	d->name = NULL;
 	d->value.len = 0;
-	if (d->value.s)
-		d->value.s[0] = '\0';
+	if (d->value.buf)
+		d->value.buf[0] = '\0';
 	return r;
 }
 
@@ -135,8 +110,8 @@ int deb822_parse(const char *buf, size_t len, deb822_cb cb, void *userdata, unsi
 			/* A continuation line: part of the value of the field before it. */
 			if (!d.name)
 				goto bad;
-			if ((d.value.len && (r = strbuf_append(&d.value, "\n", 1)) < 0) ||
-			    (r = strbuf_append(&d.value, s, (size_t)(e - s))) < 0)
+			if ((d.value.len && (r = strbuf_add(&d.value, "\n", 1)) < 0) ||
+			    (r = strbuf_add(&d.value, s, (size_t)(e - s))) < 0)
 				goto out;
 			continue;
 		}
@@ -155,7 +130,7 @@ int deb822_parse(const char *buf, size_t len, deb822_cb cb, void *userdata, unsi
 				goto out;
 			}
 			strip_range(&v, &ve);
-			if ((r = strbuf_append(&d.value, v, (size_t)(ve - v))) < 0)
+			if ((r = strbuf_add(&d.value, v, (size_t)(ve - v))) < 0)
 				goto out;
 			in_paragraph = true;
 		}
@@ -173,7 +148,7 @@ out:
 	if (r == -EBADMSG && ret_line)
 		*ret_line = line;
 	free(d.name);
-	free(d.value.s);
+	strbuf_release(&d.value);
 	return r;
 }
 

@@ -2,6 +2,7 @@
 #include "facts.h"
 
 #include <cJSON.h>
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "util.h"
@@ -191,4 +192,36 @@ int facts_from_json(const cJSON *json, struct facts *f, const char **ret_bad)
 			return r;
 	}
 	return 0;
+}
+
+int facts_setf(struct facts *f, const char *source, const char *value, const char *fmt, ...)
+{
+	_cleanup_free_ char *key = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&key, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		key = NULL;
+		return -ENOMEM;
+	}
+	return facts_set(f, key, source, value);
+}
+
+const struct fact *facts_getf(const struct facts *f, const char *fmt, ...)
+{
+	_cleanup_free_ char *key = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&key, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		key = NULL;
+		return NULL;
+	}
+	return facts_get(f, key);
 }

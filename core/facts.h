@@ -39,6 +39,13 @@ int facts_set_err(struct facts *f, const char *key, const char *source, int err)
 const struct fact *facts_get(const struct facts *f, const char *key);
 void facts_free(struct facts *f);
 
+/* The same with the key made by printf ("tools.%s", name): facts_setf() returns -ENOMEM when the
+ * key cannot be made, facts_getf() NULL. */
+int facts_setf(struct facts *f, const char *source, const char *value, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+const struct fact *facts_getf(const struct facts *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* {"key": {"source": ..., "value": ...} | {"source": ..., "errno": N, "error": "..."}} in
  * recording order. Returns NULL on allocation failure. */
 struct cJSON *facts_to_json(const struct facts *f);

@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include "strbuf.h"
 #include "util.h"
 
 /* The next absolute entry of a PATH list at *p, into *ret (caller frees); moves *p on.
@@ -53,30 +54,22 @@ int path_find_program(const struct host *h, const char *path, const char *name, 
 
 int path_dirs_present(const struct host *h, const char *path, char **ret)
 {
-	_cleanup_free_ char *out = NULL;
+	struct strbuf out = STRBUF_INIT;
 	const char *p = path;
-	size_t n = 0;
 	char *dir;
 	int r;
 
-	out = malloc(strlen(path) + 1);
-	if (!out)
-		return -ENOMEM;
 	while ((r = next_dir(&p, &dir)) > 0) {
 		struct stat st;
-		size_t len = strlen(dir);
 
-		if (host_stat(h, dir, 0, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (n)
-				out[n++] = ' ';
-			memcpy(out + n, dir, len);
-			n += len;
-		}
+		if (host_stat(h, dir, 0, &st) == 0 && S_ISDIR(st.st_mode))
+			strbuf_add_sep(&out, " ", "%s", dir);
 		free(dir);
 	}
-	if (r < 0)
+	if (r < 0) {
+		strbuf_release(&out);
 		return r;
-	out[n] = '\0';
-	*ret = n ? TAKE_PTR(out) : NULL;
-	return 0;
+	}
+	*ret = strbuf_detach(&out);
+	return out.err;
 }

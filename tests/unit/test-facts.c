@@ -99,6 +99,36 @@ static void test_json_hostile(void **state)
 
 /* Setting and looking up n keys is linear: 100,000 keys (a --facts file of a busy node, or a
  * hostile one) take well under a second, where a scan per key took minutes. */
+/* Keys made by printf: the same facts as with the key written out. */
+static void test_printf_keys(void **state)
+{
+	struct facts f = {0};
+	const struct fact *fa;
+
+	(void)state;
+	assert_int_equal(
+	    facts_setf(&f, "/var/lib/dpkg/status", "1.5.11-1", "dpkg.%s.version", "containerd.io"),
+	    0);
+	fa = facts_get(&f, "dpkg.containerd.io.version");
+	assert_non_null(fa);
+	assert_string_equal(fa->value, "1.5.11-1");
+	assert_ptr_equal(facts_getf(&f, "dpkg.%s.%s", "containerd.io", "version"), fa);
+	assert_null(facts_getf(&f, "dpkg.%s.version", "runc"));
+	/* a key longer than any fixed buffer a caller used to build it in */
+	{
+		char name[300];
+
+		memset(name, 'n', sizeof(name) - 1);
+		name[sizeof(name) - 1] = '\0';
+		assert_int_equal(facts_setf(&f, "/x", NULL, "tools.%s", name), 0);
+		fa = facts_getf(&f, "tools.%s", name);
+		assert_non_null(fa);
+		assert_int_equal(strlen(fa->key), 6 + sizeof(name) - 1);
+		assert_null(fa->value);
+	}
+	facts_free(&f);
+}
+
 static void test_many_keys(void **state)
 {
 	enum { N = 100000 };
@@ -141,10 +171,9 @@ static void test_many_keys(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_set_get_replace),
-		cmocka_unit_test(test_json_round_trip),
-		cmocka_unit_test(test_json_hostile),
-		cmocka_unit_test(test_many_keys),
+	    cmocka_unit_test(test_set_get_replace), cmocka_unit_test(test_json_round_trip),
+	    cmocka_unit_test(test_json_hostile),    cmocka_unit_test(test_many_keys),
+	    cmocka_unit_test(test_printf_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

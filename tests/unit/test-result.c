@@ -100,6 +100,27 @@ static void test_sticky(void **state)
 	facts_free(&f);
 }
 
+/* result_needf() is result_need() of the key printf makes. */
+static void test_needf(void **state)
+{
+	struct result r = {0};
+	const struct fact *fa = NULL;
+	struct facts f = {0};
+
+	(void)state;
+	assert_int_equal(facts_set(&f, "tools.rsync", "/usr/bin", "/usr/bin/rsync"), 0);
+	assert_int_equal(facts_set_err(&f, "tools.iptables", "/usr/sbin", EACCES), 0);
+	assert_int_equal(result_needf(&r, &f, &fa, "tools.%s", "rsync"), 1);
+	assert_string_equal(fa->value, "/usr/bin/rsync");
+	assert_int_equal(result_needf(&r, &f, &fa, "tools.%s", "iptables"), 0);
+	assert_int_equal(r.status, STATUS_UNKNOWN);
+	assert_string_equal(r.message, "cannot read '/usr/sbin': Permission denied");
+	assert_int_equal(result_needf(&r, &f, &fa, "tools.%s", "modprobe"), 0);
+	assert_string_equal(r.message, "no fact 'tools.modprobe' was recorded");
+	result_free(&r);
+	facts_free(&f);
+}
+
 /* Facts for the runtime.* rules, so that they run without probes. */
 static const char *const runtime_facts[] = {
 	"dpkg.database=9 packages",
@@ -199,8 +220,9 @@ static void test_runner_reports_once(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sticky),
-		cmocka_unit_test(test_runner_reports_once),
+	    cmocka_unit_test(test_sticky),
+	    cmocka_unit_test(test_needf),
+	    cmocka_unit_test(test_runner_reports_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -163,6 +163,10 @@ static void set_facts(struct facts *f, const char *const *kv)
 	}
 }
 
+/* A unit directory of about 100 characters. */
+#define LONG_DIR "/usr/lib/systemd/system/x-very-long-directory-name-to-make-the-list-long/" \
+		 "0123456789012345678901234"
+
 static const struct {
 	const char *id;
 	bool live;
@@ -298,6 +302,15 @@ static const struct {
       "dpkg.sysbox-ce.version=0.6.4-0", "sysbox.unit.sysbox.service!13"},
      STATUS_UNKNOWN,
      "Permission denied"},
+    /* three long unit paths: more than the 256 bytes the list was cut at */
+    {"runtime.sysbox",
+     false,
+     {"dpkg.database=9 packages", "dpkg.sysbox-ce.status", "dpkg.sysbox-ee.status",
+      "sysbox.unit.sysbox.service=" LONG_DIR "/sysbox.service",
+      "sysbox.unit.sysbox-mgr.service=" LONG_DIR "/sysbox-mgr.service",
+      "sysbox.unit.sysbox-fs.service=" LONG_DIR "/sysbox-fs.service"},
+     STATUS_WARN,
+     LONG_DIR "/sysbox-mgr.service " LONG_DIR "/sysbox-fs.service) but neither"},
     {"runtime.tools",
      false,
      {"tools.bindirs=/usr/bin", "tools.rsync=/usr/bin/rsync", "tools.modprobe!13",
