@@ -14,6 +14,7 @@ const struct prov_step prov_steps[] = {
 	{ "daemon-json", "Docker's daemon.json for Sysbox", daemon_json_satisfied,
 	  daemon_json_apply },
 	{ "sysbox", "sysbox-ce installed", sysbox_satisfied, sysbox_apply },
+	{ "shiftfs", "shiftfs loaded and persisted", shiftfs_satisfied, shiftfs_apply },
 	{ "verify", "verify the result", NULL, verify_apply },
 };
 const size_t n_prov_steps = ELEMENTSOF(prov_steps);

@@ -15,6 +15,8 @@ int daemon_json_satisfied(struct prov_ctx *c);
 int daemon_json_apply(struct prov_ctx *c);
 int sysbox_satisfied(struct prov_ctx *c);
 int sysbox_apply(struct prov_ctx *c);
+int shiftfs_satisfied(struct prov_ctx *c);
+int shiftfs_apply(struct prov_ctx *c);
 int verify_apply(struct prov_ctx *c);
 
 /* The containerd.io pin file and the package it holds. */

@@ -258,12 +258,16 @@ struct run {
 	struct prov_result res;
 };
 
+/* --shiftfs-autoload for the next provision(). */
+static bool autoload;
+
 /* Runs the plan on the tree, every check waived unless run_checks. */
 static void provision(struct run *r, bool dry_run, bool run_checks)
 {
 	memset(r, 0, sizeof(*r));
 	open_host(&r->h);
-	r->cfg = (struct config){ .profile = profile_find("coder"), .data_root = DATA_ROOT_DEFAULT };
+	r->cfg = (struct config){ .profile = profile_find("coder"), .data_root = DATA_ROOT_DEFAULT,
+				  .shiftfs_autoload = autoload };
 	r->sel = calloc(checks_count() + 1, sizeof(*r->sel));
 	for (size_t i = 0; i < checks_count(); i++)
 		r->sel[i] = run_checks ? SELECT_RUN : SELECT_SKIP;
@@ -501,6 +505,49 @@ static void test_kubelet_refusal(void **state _unused_)
 	run_free(&r);
 }
 
+/* shiftfs: not asked, not needed (>= 5.19), a module missing (no load tried), loaded already
+ * (only persisted), then already. No module is ever loaded into this machine's kernel. */
+static void test_shiftfs(void **state _unused_)
+{
+	struct run r;
+	char *s;
+
+	provisioned(false);
+	put("/proc/sys/kernel/osrelease", "6.8.0-45-generic\n", 0644);
+	put("/proc/modules", "overlay 151552 0 - Live 0x0\n", 0644);
+	provision(&r, false, false);
+	assert_int_equal(step(&r, "shiftfs")->outcome, PROV_SKIPPED);
+	assert_non_null(strstr(step(&r, "shiftfs")->message, "--shiftfs-autoload"));
+	run_free(&r);
+
+	autoload = true;
+	provision(&r, false, false);
+	assert_int_equal(step(&r, "shiftfs")->outcome, PROV_SKIPPED);
+	assert_non_null(strstr(step(&r, "shiftfs")->message, "ID-mapped mounts on overlayfs"));
+	run_free(&r);
+
+	put("/proc/sys/kernel/osrelease", "5.4.0-150-generic\n", 0644);
+	provision(&r, false, false);
+	assert_int_equal(r.res.exit_code, PROV_EXIT_FAILED);
+	assert_int_equal(step(&r, "shiftfs")->outcome, PROV_FAILED);
+	assert_non_null(strstr(step(&r, "shiftfs")->message, "/lib/modules/5.4.0-150-generic"));
+	run_free(&r);
+
+	put("/proc/modules", "shiftfs 32768 0 - Live 0x0\noverlay 151552 0 - Live 0x0\n", 0644);
+	provision(&r, false, false);
+	assert_int_equal(r.res.exit_code, 0);
+	assert_int_equal(step(&r, "shiftfs")->outcome, PROV_DONE);
+	s = get("/etc/modules-load.d/cvmprep-shiftfs.conf");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "\nshiftfs\n"));
+	free(s);
+	run_free(&r);
+	provision(&r, false, false);
+	assert_int_equal(step(&r, "shiftfs")->outcome, PROV_ALREADY);
+	run_free(&r);
+	autoload = false;
+}
+
 /* The provisioned fixture (make bench's no-op re-run) holds the pin file this version writes. */
 static void test_fixture_pin(void **state _unused_)
 {
@@ -534,6 +581,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_preflight_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kubelet_refusal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shiftfs, setup, teardown),
 		cmocka_unit_test(test_fixture_pin),
 	};
 
