@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# cvmprep provision interrupted for real (tests/provision/): dpkg killed in a postinst, apt-get
-# killed while its dpkg works, cvmprep killed between two steps; each re-run
+# cvmprep provision interrupted for real (tests/provision/): dpkg killed in a preinst and in a
+# postinst, apt-get killed while its dpkg works, cvmprep killed between two steps; each re-run
 # converges to the state an uninterrupted run gives, with an empty `dpkg --audit` and a valid
 # daemon.json. Two provisioners at once: the second waits for the lock, or gives up with exit 5,
 # and never runs a package manager meanwhile.
@@ -40,6 +40,7 @@ case_() {
 	tb_same "$name: daemon.json is valid" valid "$(valid_daemon_json "$name")"
 	valid_json "$name: the re-run's report validates against the schema" "$SCHEMA" "$WORK/$name.json"
 }
+case_ dpkg-preinst sysbox-ce.preinst dpkg 4
 case_ dpkg-postinst sysbox-ce.postinst dpkg 4
 case_ apt-get containerd.io.postinst apt-get 4
 case_ between-steps apt.post-invoke cvmprep 137
