@@ -1,6 +1,6 @@
 # cvmprep — one non-recursive Makefile. `make help` lists the targets.
 
-PKGS      := libkmod blkid libudev libcjson zlib libcrypto libcurl
+PKGS      := libkmod blkid libudev libcjson zlib libcrypto libcurl libarchive
 TEST_PKGS := cmocka
 
 CC        ?= cc
@@ -33,7 +33,7 @@ TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE -I. $(WARNINGS) $(HARDENING) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDHARDEN) $(LDFLAGS)
 
-LIB_SRCS  := $(wildcard core/*.c checks/*.c reports/*.c provision/*.c)
+LIB_SRCS  := $(wildcard core/*.c checks/*.c reports/*.c provision/*.c image/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libcvmprep.a
 # The command line (cli/): main.c and the commands; all but main.c also link the unit tests.
@@ -160,7 +160,7 @@ docs: $(BIN)
 	./$(BIN) list --format md >docs/requirements.md
 
 format:
-	clang-format -i $(wildcard cli/*.[ch] core/*.[ch] checks/*.[ch] reports/*.[ch] provision/*.[ch] tests/unit/*.[ch])
+	clang-format -i $(wildcard cli/*.[ch] core/*.[ch] checks/*.[ch] reports/*.[ch] provision/*.[ch] image/*.[ch] tests/unit/*.[ch])
 
 clean:
 	rm -rf $(BUILD) $(BIN)

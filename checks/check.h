@@ -90,6 +90,13 @@ typedef int (*rule_fn)(const struct check *c, const struct facts *f, const struc
 
 #define CHECK_PROBES_MAX 4
 
+/* What a check judges: the node (`cvmprep check`, `provision`) or a workspace image
+ * (`cvmprep image`). A run selects the checks of one target only. */
+enum check_target {
+	CHECK_TARGET_NODE,
+	CHECK_TARGET_IMAGE,
+};
+
 struct check {
 	const char *id;
 	const char *title;
@@ -104,6 +111,7 @@ struct check {
 	const char *source; /* where the requirement is published */
 	const char *docs;   /* a URL into that source */
 	const char *file;   /* set only in a table's end, CHECKS_END: the file that holds it */
+	enum check_target target;
 };
 
 /* Ends a module's table of checks, recording its source file for `explain` and `list`. */

@@ -18,6 +18,7 @@ extern const struct check checks_containerd[]; /* runtime.containerd */
 extern const struct check checks_docker[];     /* runtime.docker */
 extern const struct check checks_sysbox[]; /* runtime.sysbox, runtime.tools, runtime.subid */
 extern const struct check checks_gpu[];     /* gpu.devices */
+extern const struct check checks_image[];   /* image.*: cvmprep image (checks/image.h) */
 /* probe_virt: platform.dmi.sys_vendor, platform.dmi.product_name and platform.hypervisor ("yes"
  * or "no": the CPU flag). */
 int probe_virt(const struct host *h, const struct config *cfg, struct facts *f);

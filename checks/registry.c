@@ -28,6 +28,7 @@ static const struct check *const modules[] = {
 	checks_docker,
 	checks_sysbox,
 	checks_gpu,
+	checks_image,
 };
 
 /* More than the catalogue will ever hold; registry_init() stops the program if it is not. */

@@ -22,6 +22,13 @@ static bool matches(const char *id, char *const *pats, size_t n, bool *used)
 int checks_select(char *const *skip, size_t n_skip, char *const *only, size_t n_only,
 		  enum selection *sel, const char **ret_bad)
 {
+	return checks_select_target(CHECK_TARGET_NODE, skip, n_skip, only, n_only, sel, ret_bad);
+}
+
+int checks_select_target(enum check_target t, char *const *skip, size_t n_skip,
+			 char *const *only, size_t n_only, enum selection *sel,
+			 const char **ret_bad)
+{
 	_cleanup_free_ bool *used_skip = calloc(n_skip + 1, sizeof(bool));
 	_cleanup_free_ bool *used_only = calloc(n_only + 1, sizeof(bool));
 
@@ -29,8 +36,14 @@ int checks_select(char *const *skip, size_t n_skip, char *const *only, size_t n_
 		return -ENOMEM;
 	for (size_t i = 0; i < checks_count(); i++) {
 		const char *id = checks_get(i)->id;
-		bool in = n_only == 0 || matches(id, only, n_only, used_only);
-		bool out = matches(id, skip, n_skip, used_skip);
+		bool in, out;
+
+		if (checks_get(i)->target != t) {
+			sel[i] = SELECT_OMIT;
+			continue;
+		}
+		in = n_only == 0 || matches(id, only, n_only, used_only);
+		out = matches(id, skip, n_skip, used_skip);
 
 		sel[i] = !in ? SELECT_OMIT : out ? SELECT_SKIP : SELECT_RUN;
 	}

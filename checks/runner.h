@@ -18,6 +18,10 @@ enum selection {
  */
 int checks_select(char *const *skip, size_t n_skip, char *const *only, size_t n_only,
 		  enum selection *sel, const char **ret_bad);
+/* The same for the checks of target t (checks_select: the node's); the others are omitted. */
+int checks_select_target(enum check_target t, char *const *skip, size_t n_skip,
+			 char *const *only, size_t n_only, enum selection *sel,
+			 const char **ret_bad);
 
 /*
  * Runs the selected checks in report order. With h, the checks' probes run first (each probe

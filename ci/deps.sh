@@ -8,6 +8,7 @@ packages=(
 	build-essential pkg-config
 	libkmod-dev libblkid-dev libudev-dev libcjson-dev zlib1g-dev  # the tool
 	libssl-dev libcurl4-openssl-dev ca-certificates                # provision: SHA-256, downloads
+	libarchive-dev                                                 # image: docker-save and OCI archives
 	libcmocka-dev                                                  # unit tests
 	python3 python3-jsonschema                                     # schema validation in tests
 	util-linux kmod                                                # unshare, setpriv; depmod
@@ -15,6 +16,7 @@ packages=(
 	strace                                                         # --no-probe starts no child
 	dpkg                                                           # dpkg-deb, dpkg --root (runtime tests)
 	debootstrap apt-utils gnupg zstd iproute2                      # provisioning test bed: base root, apt-ftparchive, repo key
+	umoci skopeo                                                   # image tests: OCI layouts and docker-save archives, offline
 )
 
 [ "${1:-}" = fuzz ] && packages+=(clang libclang-rt-dev)

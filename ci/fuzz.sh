@@ -11,7 +11,7 @@ out=build/fuzz
 mkdir -p "$out/obj" "$out/artifacts"
 command -v clang >/dev/null || { echo "ci/fuzz.sh: clang is needed (bash ci/deps.sh fuzz)" >&2; exit 1; }
 
-pkgs="libkmod blkid libudev libcjson zlib libcrypto libcurl"
+pkgs="libkmod blkid libudev libcjson zlib libcrypto libcurl libarchive"
 # shellcheck disable=SC2046,SC2207 # pkg-config's words
 flags=(-std=gnu11 -D_GNU_SOURCE -I. -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
 	$(pkg-config --cflags $pkgs))
@@ -19,9 +19,9 @@ flags=(-std=gnu11 -D_GNU_SOURCE -I. -g -O1 -fno-omit-frame-pointer -fno-sanitize
 libs=($(pkg-config --libs $pkgs))
 
 objs=()
-for src in core/*.c checks/*.c reports/*.c provision/*.c; do
+for src in core/*.c checks/*.c reports/*.c provision/*.c image/*.c; do
 	obj=$out/obj/$(echo "${src%.c}" | tr / _).o
-	if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find core checks reports provision tests/fuzz -name '*.h' -newer "$obj" -print -quit)" ]; then
+	if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find core checks reports provision image tests/fuzz -name '*.h' -newer "$obj" -print -quit)" ]; then
 		clang "${flags[@]}" -fsanitize=fuzzer-no-link,address,undefined -c -o "$obj" "$src"
 	fi
 	objs+=("$obj")

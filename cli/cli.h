@@ -46,6 +46,7 @@ extern const struct cli_cmd cli_cmd_list;
 extern const struct cli_cmd cli_cmd_explain;
 extern const struct cli_cmd cli_cmd_hostpaths;
 extern const struct cli_cmd cli_cmd_provision;
+extern const struct cli_cmd cli_cmd_image;
 
 /*
  * Runs cmd with argv[0] its name: enforces cmd->flags, resets getopt for it, names it in every

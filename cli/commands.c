@@ -6,6 +6,7 @@
 const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_check,
 	&cli_cmd_provision,
+	&cli_cmd_image,
 	&cli_cmd_facts,
 	&cli_cmd_list,
 	&cli_cmd_explain,

@@ -99,13 +99,19 @@ int cli_host_config(const struct cli_host_opts *o, struct config *cfg)
 
 int cli_host_select(const struct cli_host_opts *o, enum selection **ret)
 {
+	return cli_host_select_target(o, CHECK_TARGET_NODE, ret);
+}
+
+int cli_host_select_target(const struct cli_host_opts *o, enum check_target t,
+			   enum selection **ret)
+{
 	_cleanup_free_ enum selection *sel = calloc(checks_count() + 1, sizeof(*sel));
 	const char *bad = NULL;
 	int r;
 
 	if (!sel)
 		return cli_oom();
-	r = checks_select(o->skip.v, o->skip.n, o->only.v, o->only.n, sel, &bad);
+	r = checks_select_target(t, o->skip.v, o->skip.n, o->only.v, o->only.n, sel, &bad);
 	if (r == -EINVAL)
 		return cli_usage("no check matches '%s' (see 'cvmprep list')", bad), -EINVAL;
 	if (r < 0)

@@ -125,6 +125,9 @@ int cli_host_config(const struct cli_host_opts *o, struct config *cfg);
 /* The selection of --skip and --only: *ret has checks_count() entries (caller frees).
  * Returns 0, -EINVAL (a pattern matches no check) or -ENOMEM. */
 int cli_host_select(const struct cli_host_opts *o, enum selection **ret);
+/* The same among the checks of target t. */
+int cli_host_select_target(const struct cli_host_opts *o, enum check_target t,
+			   enum selection **ret);
 
 /* Records each --assume KEY=VALUE into assume, with the source "--assume". KEY must be a fact a
  * probe can record (checks/factkeys.h) and VALUE, for a fact of fixed values (host.mode), one of

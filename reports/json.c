@@ -83,6 +83,41 @@ static bool add_result(cJSON *arr, const struct result *r)
 	       cJSON_AddNumberToObject(o, "duration_us", (double)r->duration_us);
 }
 
+/* A string array, or null. */
+static bool add_strv(cJSON *o, const char *key, char *const *v)
+{
+	cJSON *arr;
+
+	if (!v)
+		return cJSON_AddNullToObject(o, key) != NULL;
+	arr = cJSON_AddArrayToObject(o, key);
+	for (size_t i = 0; arr && v[i]; i++) {
+		cJSON *s = cJSON_CreateString(v[i]);
+
+		if (!s || !cJSON_AddItemToArray(arr, s)) {
+			cJSON_Delete(s);
+			return false;
+		}
+	}
+	return arr != NULL;
+}
+
+/* `cvmprep image`: what was read, and what its configuration says runs. */
+static bool add_image(cJSON *root, const struct image *img)
+{
+	cJSON *o = cJSON_AddObjectToObject(root, "image");
+	const struct image_meta *m = &img->meta;
+
+	return o && add_str(o, "source", img->source) &&
+	       add_str(o, "format", image_format_to_string(img->format)) &&
+	       add_str(o, "manifest_digest", img->manifest_digest) &&
+	       cJSON_AddNumberToObject(o, "layers", img->n_layers) && add_str(o, "os", m->os) &&
+	       add_str(o, "architecture", m->arch) && add_str(o, "variant", m->variant) &&
+	       add_str(o, "user", m->user) && add_str(o, "working_dir", m->workdir) &&
+	       add_strv(o, "entrypoint", m->entrypoint) && add_strv(o, "cmd", m->cmd) &&
+	       add_strv(o, "env", m->env);
+}
+
 static bool add_body(cJSON *root, const struct report *rep)
 {
 	cJSON *profile, *summary, *checks;
@@ -109,6 +144,8 @@ static bool add_body(cJSON *root, const struct report *rep)
 	for (size_t i = 0; i < rep->n_results; i++)
 		if (!add_result(checks, &rep->results[i]))
 			return false;
+	if (rep->image && !add_image(root, rep->image))
+		return false;
 	if (rep->provision)
 		return cJSON_AddItemReferenceToObject(root, "provision", (cJSON *)rep->provision);
 	return cJSON_AddNullToObject(root, "provision") != NULL;

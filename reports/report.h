@@ -8,6 +8,7 @@
 
 #include "checks/check.h"
 #include "checks/verdict.h"
+#include "image/source.h"
 
 #define CVMPREP_VERSION "0.1.0"
 #define REPORT_SCHEMA "cvmprep.report/v1"
@@ -39,6 +40,8 @@ struct report {
 	time_t generated_at;
 	/* The "provision" section (provision/report.h), or NULL for null: `cvmprep check`. */
 	const struct cJSON *provision;
+	/* `cvmprep image`: the image judged (its format and configuration), or NULL. */
+	const struct image *image;
 	/* Filled by report_tally. */
 	unsigned summary[_STATUS_MAX];
 	enum verdict verdict;
@@ -64,6 +67,9 @@ extern const size_t n_report_formats;
 
 int report_write_text(const struct report *rep, bool color, char **ret, size_t *ret_len);
 int report_write_json(const struct report *rep, bool color, char **ret, size_t *ret_len);
+/* `cvmprep image --dockerfile`: the Dockerfile lines of the image recipe that fix each image
+ * check that failed or warned, in the recipe's order. Returns 0 or -ENOMEM. */
+int report_write_dockerfile(const struct report *rep, char **ret, size_t *ret_len);
 
 /* The common head of every JSON document the tool writes: schema, tool, generated_at.
  * Returns the new object or NULL. */

@@ -46,7 +46,29 @@ static void write_header(FILE *out, const struct report *rep)
 		fputs(parts[i][0], out);
 		text_escape_fputs(out, parts[i][1]);
 	}
-	fputs("\n\n", out);
+	fputs("\n", out);
+	if (rep->image) {
+		const struct image *img = rep->image;
+
+		fputs("image ", out);
+		text_escape_fputs(out, img->source);
+		fprintf(out, " (%s, %u layer%s", image_format_to_string(img->format), img->n_layers,
+			img->n_layers == 1 ? "" : "s");
+		if (img->meta.arch) {
+			fputs(", ", out);
+			text_escape_fputs(out, img->meta.os ? img->meta.os : "?");
+			fputc('/', out);
+			text_escape_fputs(out, img->meta.arch);
+		}
+		fputs("), user ", out);
+		text_escape_fputs(out, img->meta.user ? img->meta.user : "root (default)");
+		for (size_t i = 0; img->meta.entrypoint && img->meta.entrypoint[i]; i++) {
+			fputs(i ? " " : ", entrypoint ", out);
+			text_escape_fputs(out, img->meta.entrypoint[i]);
+		}
+		fputc('\n', out);
+	}
+	fputc('\n', out);
 }
 
 /* A continuation line under the row: "expected: ...", "fix: ...". */

@@ -91,7 +91,8 @@ static void test_select(void **state)
 	(void)state;
 	assert_int_equal(checks_select(NULL, 0, NULL, 0, sel, &bad), 0);
 	for (size_t i = 0; i < checks_count(); i++)
-		assert_int_equal(sel[i], SELECT_RUN);
+		assert_int_equal(sel[i], checks_get(i)->target == CHECK_TARGET_NODE ? SELECT_RUN
+										 : SELECT_OMIT);
 
 	assert_int_equal(checks_select(skip, 1, only, 2, sel, &bad), 0);
 	assert_int_equal(sel_of(sel, "kernel.version"), SELECT_SKIP);
@@ -105,6 +106,29 @@ static void test_select(void **state)
 	assert_string_equal(bad, "nothing.*");
 }
 
+/* A run selects the checks of one target: the image's are not the node's, nor the reverse. */
+static void test_select_target(void **state)
+{
+	_cleanup_free_ enum selection *sel = calloc(checks_count(), sizeof(*sel));
+	char *image[] = { (char[]){ "image.*" } };
+	char *node[] = { (char[]){ "kernel.version" } };
+	char *tmp[] = { (char[]){ "image.tmp-config" } };
+	const char *bad = NULL;
+
+	(void)state;
+	assert_int_equal(checks_select_target(CHECK_TARGET_IMAGE, NULL, 0, NULL, 0, sel, &bad), 0);
+	assert_int_equal(sel_of(sel, "image.init"), SELECT_RUN);
+	assert_int_equal(sel_of(sel, "kernel.version"), SELECT_OMIT);
+	assert_int_equal(checks_select_target(CHECK_TARGET_IMAGE, tmp, 1, image, 1, sel, &bad), 0);
+	assert_int_equal(sel_of(sel, "image.tmp-config"), SELECT_SKIP);
+	assert_int_equal(sel_of(sel, "image.arch"), SELECT_RUN);
+	assert_int_equal(checks_select_target(CHECK_TARGET_IMAGE, NULL, 0, node, 1, sel, &bad),
+			 -EINVAL);
+	assert_string_equal(bad, "kernel.version");
+	assert_int_equal(checks_select(NULL, 0, image, 1, sel, &bad), -EINVAL);
+	assert_string_equal(bad, "image.*");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +136,7 @@ int main(void)
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_catalogue),
 		cmocka_unit_test(test_select),
+		cmocka_unit_test(test_select_target),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
