@@ -51,9 +51,12 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tools/%)
 
 DEPS_OK   := $(BUILD)/.deps-ok
 
-.PHONY: all run docs test check-unit check-integration bench fuzz install clean format deps help
+.PHONY: all run docs test check-unit check-integration bench fuzz install clean format deps help man deb
 
-all: $(BIN)
+MAN        := $(BUILD)/cvmprep.1
+COMPLETION := deploy/bash-completion/cvmprep
+
+all: $(BIN) $(MAN)
 
 help:
 	@echo "make            build ./cvmprep"
@@ -64,7 +67,9 @@ help:
 	@echo "make fuzz       run the libFuzzer targets (FUZZ_SECONDS each, clang)"
 	@echo "make format     clang-format every C file"
 	@echo "make docs       regenerate docs/requirements.md from the check registry"
-	@echo "make install    install cvmprep into PREFIX/bin ($(PREFIX))"
+	@echo "make install    install cvmprep, its man page and bash completion under PREFIX ($(PREFIX))"
+	@echo "make man        build/cvmprep.1 from docs/cvmprep.1.in and the binary's check ids"
+	@echo "make deb        build the Debian package (dpkg-buildpackage) and test it in a clean root"
 	@echo "knobs: SANITIZE=address,undefined  WERROR=1  CFLAGS=..."
 
 # Installs the Debian packages the build and tests need, once per build tree.
@@ -130,7 +135,7 @@ run: $(BIN)
 	@echo "== cvmprep provision --dry-run --force (this machine: the plan, and what it would run)"
 	-./$(BIN) provision --dry-run --force
 
-test: $(BIN) $(UNIT_BINS) $(TOOL_BINS) $(NO_OPENAT2_BINS)
+test: $(BIN) $(MAN) $(UNIT_BINS) $(TOOL_BINS) $(NO_OPENAT2_BINS)
 	CVMPREP=$(abspath $(BIN)) CVMPREP_TOOLS=$(abspath $(BUILD)/tools) bash tests/run.sh $(UNIT_BINS)
 	@echo "== the suite again with openat2 refused (ENOSYS, and EPERM for the host unit tests)"
 	CVMPREP=$(abspath $(BUILD)/no-openat2/cvmprep) CVMPREP_TOOLS=$(abspath $(BUILD)/tools) \
@@ -153,8 +158,22 @@ fuzz: $(BIN)
 	bash ci/deps.sh fuzz
 	bash ci/fuzz.sh
 
-install: $(BIN)
+# The man page's check ids come from the binary itself (docs/man.py), so they cannot drift.
+$(MAN): docs/cvmprep.1.in docs/man.py $(BIN)
+	@mkdir -p $(dir $@)
+	/usr/bin/python3 docs/man.py $(abspath $(BIN)) docs/cvmprep.1.in $@
+
+man: $(MAN)
+
+install: $(BIN) $(MAN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)
+	install -D -m 0644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/cvmprep.1
+	install -D -m 0644 $(COMPLETION) $(DESTDIR)$(PREFIX)/share/bash-completion/completions/cvmprep
+
+# The Debian package, built from a copy of this tree and installed into a clean root of the test
+# bed (tests/integration/test-deb.sh, also part of make test: ~10-15 s of it).
+deb: $(BIN)
+	CVMPREP=$(abspath $(BIN)) CVMPREP_TESTS=tests/integration/test-deb.sh bash tests/run.sh --integration
 
 # docs/requirements.md is generated; tests/integration/test-docs.sh fails when it is stale.
 docs: $(BIN)

@@ -17,6 +17,7 @@ packages=(
 	dpkg                                                           # dpkg-deb, dpkg --root (runtime tests)
 	debootstrap apt-utils gnupg zstd iproute2                      # provisioning test bed: base root, apt-ftparchive, repo key
 	umoci skopeo                                                   # image tests: OCI layouts and docker-save archives, offline
+	groff-base mandoc bash-completion                              # the man page's linters; completion beside bash-completion
 )
 
 [ "${1:-}" = fuzz ] && packages+=(clang libclang-rt-dev)
