@@ -18,6 +18,7 @@ packages=(
 	debootstrap apt-utils gnupg zstd iproute2                      # provisioning test bed: base root, apt-ftparchive, repo key
 	umoci skopeo                                                   # image tests: OCI layouts and docker-save archives, offline
 	groff-base mandoc bash-completion                              # the man page's linters; completion beside bash-completion
+	debhelper lintian                                              # the Debian package: dpkg-buildpackage, lintian
 )
 
 [ "${1:-}" = fuzz ] && packages+=(clang libclang-rt-dev)

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The Debian package (debian/): Build-Depends names the -dev package of every pkg-config module
+# the Makefile builds with; dpkg-buildpackage -us -uc -b builds it from a copy of this tree;
+# its Depends (dpkg-shlibdeps) covers every library the binary needs; lintian finds no error;
+# it installs with apt, offline, into a clean Debian root of the test bed (tests/provision/),
+# where 'cvmprep --version' and 'cvmprep check --no-probe' run, and it removes cleanly.
+. "$(dirname "$0")/lib.sh"
+
+now() { date +%s%N; }
+ms() { echo $((($2 - $1) / 1000000)); }
+
+# Build-Depends: for each module of PKGS, the package that ships its .pc file.
+pkgs=$(make -s -C "$TOP" -f - print-pkgs <<<"include Makefile
+print-pkgs: ; @echo \$(PKGS)" 2>/dev/null)
+builddeps=$(sed -n '/^Build-Depends:/,/^[A-Z]/p' "$TOP/debian/control" | grep -v '^#' |
+	sed -e 's/^Build-Depends://' -e '/^[A-Z]/d' | tr ',' '\n' | sed -e 's/[[(:].*//' -e 's/ //g' | sed '/^$/d')
+if [ -z "$pkgs" ]; then
+	fail "the Makefile's PKGS" "cannot read PKGS from the Makefile"
+fi
+for mod in $pkgs; do
+	pc=$(pkg-config --variable=pcfiledir "$mod" 2>/dev/null)/$mod.pc
+	dev=$(dpkg -S "$pc" 2>/dev/null | sed 's/[:,].*//' | head -1)
+	if [ -z "$dev" ]; then
+		fail "Build-Depends: pkg-config module $mod" "no installed package ships $pc (ci/deps.sh)"
+	elif grep -qx "$dev" <<<"$builddeps"; then
+		pass "Build-Depends: $dev (pkg-config $mod)"
+	else
+		fail "Build-Depends: $dev (pkg-config $mod)" "add $dev to Build-Depends in debian/control"
+	fi
+done
+
+# The build itself, and what follows, need the real binary: make test's second pass (a wrapper
+# under a seccomp filter) has nothing to add here.
+if [ "$(head -c 2 "$CVMPREP")" = "#!" ]; then
+	skip "the package build" "$CVMPREP is a script"
+	exit 0
+fi
+for t in dpkg-buildpackage dh lintian; do
+	if ! command -v "$t" >/dev/null; then
+		skip "the package build" "$t is not installed (ci/deps.sh)"
+		exit 0
+	fi
+done
+
+# A copy of the tree as git would check it out (with what is not committed yet), no build/.
+src=$WORK/src/cvmprep
+mkdir -p "$src"
+if git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$TOP" && git ls-files -co --exclude-standard -z | tar --null -T - --ignore-failed-read -cf - 2>/dev/null) |
+		tar -xf - -C "$src"
+else
+	(cd "$TOP" && tar --exclude=./build --exclude=./cvmprep -cf - .) | tar -xf - -C "$src"
+fi
+t0=$(now)
+(cd "$src" && dpkg-buildpackage -us -uc -b) >"$WORK/build.log" 2>&1
+rc=$?
+t1=$(now)
+deb=$(ls "$WORK"/src/cvmprep_*_"$(dpkg --print-architecture)".deb 2>/dev/null | head -1)
+if [ "$rc" -eq 0 ] && [ -f "$deb" ]; then
+	pass "dpkg-buildpackage -us -uc -b builds $(basename "$deb") ($(ms "$t0" "$t1") ms)"
+else
+	fail "dpkg-buildpackage -us -uc -b" "exit $rc: $(tail -15 "$WORK/build.log")"
+	exit 0
+fi
+
+# Depends: the package of every library the binary is linked against, from dpkg-shlibdeps.
+depends=$(dpkg-deb -f "$deb" Depends)
+dpkg-deb -x "$deb" "$WORK/unpacked"
+missing=
+for lib in $(objdump -p "$WORK/unpacked/usr/bin/cvmprep" | awk '$1 == "NEEDED" { print $2 }'); do
+	path=$(ldconfig -p | awk -v l="$lib" '$1 == l && $NF ~ /^\// { print $NF; exit }')
+	owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$path" 2>/dev/null)
+	owner=${owner%%:*}
+	grep -Eq "(^|, )$owner( |,|$)" <<<"$depends" || missing+=" $lib($owner)"
+done
+[ -z "$missing" ] && pass "Depends covers every library the binary needs: $depends" ||
+	fail "Depends covers every library" "missing$missing in '$depends'"
+for f in /usr/bin/cvmprep /usr/share/man/man1/cvmprep.1.gz /usr/share/bash-completion/completions/cvmprep \
+	/usr/share/doc/cvmprep/copyright; do
+	[ -f "$WORK/unpacked$f" ] && pass "the package ships $f" || fail "the package ships $f" "$(dpkg-deb -c "$deb" | awk '{ print $6 }' | tr '\n' ' ')"
+done
+
+t2=$(now)
+lintian --fail-on error "$WORK"/src/cvmprep_*.changes >"$WORK/lintian" 2>&1
+rc=$?
+t3=$(now)
+[ "$rc" -eq 0 ] && pass "lintian: no error ($(grep -c '^W:' "$WORK/lintian") warnings, $(ms "$t2" "$t3") ms)" ||
+	fail "lintian: no error" "$(grep -v '^running with root' "$WORK/lintian" | head -10)"
+grep '^[EW]:' "$WORK/lintian" | sed 's/^/  lintian: /'
+
+# Installed with apt, offline, into a clean root: its Depends resolved from what the root has.
+. "$TOP/tests/provision/lib.sh"
+tb_init
+tb_root deb
+mkdir -p "$(tb_out deb)"
+cp "$deb" "$(tb_out deb)/"
+name=$(basename "$deb")
+tb_run deb apt-get -q -y --no-install-recommends install "/out/$name" >"$WORK/install" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && pass "apt-get install ./$name in a clean root, offline" || fail "apt-get install in a clean root" "exit $rc: $(tail -5 "$WORK/install")"
+got=$(tb_run deb /usr/bin/cvmprep --version 2>&1)
+[ "$got" = "cvmprep $(dpkg-deb -f "$deb" Version)" ] && pass "installed: cvmprep --version says $got" ||
+	fail "installed: cvmprep --version" "$got"
+tb_run deb /usr/bin/cvmprep check --no-probe >"$WORK/check" 2>&1
+rc=$?
+case $rc in
+0 | 1 | 3) grep -q '^verdict: ' "$WORK/check" && pass "installed: cvmprep check --no-probe gives a verdict (exit $rc)" ||
+	fail "installed: cvmprep check --no-probe" "exit $rc, no verdict: $(tail -3 "$WORK/check")" ;;
+*) fail "installed: cvmprep check --no-probe" "exit $rc: $(tail -5 "$WORK/check")" ;;
+esac
+got=$(tb_run deb ls /usr/share/man/man1/cvmprep.1.gz /usr/share/bash-completion/completions/cvmprep 2>&1 | tr "\n" " ")
+[ "$got" = "/usr/share/bash-completion/completions/cvmprep /usr/share/man/man1/cvmprep.1.gz " ] &&
+	pass "installed: the man page and the completion" || fail "installed: the man page and the completion" "$got"
+tb_run deb dpkg -r cvmprep >"$WORK/remove" 2>&1
+got=$(tb_run deb sh -c 'ls /usr/bin/cvmprep /usr/share/man/man1/cvmprep.1.gz 2>/dev/null; dpkg --audit
+	dpkg-query -W -f="\${db:Status-Abbrev}" cvmprep 2>/dev/null | grep -v "^rc"')
+[ -z "$got" ] && pass "dpkg -r removes it, dpkg --audit is empty" || fail "dpkg -r" "$got $(tail -3 "$WORK/remove")"
