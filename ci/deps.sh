@@ -19,6 +19,7 @@ packages=(
 	umoci skopeo                                                   # image tests: OCI layouts and docker-save archives, offline
 	groff-base mandoc bash-completion                              # the man page's linters; completion beside bash-completion
 	debhelper lintian                                              # the Debian package: dpkg-buildpackage, lintian
+	python3-yaml python3-kubernetes shellcheck                     # the manifests: parse, the API's models, their shell
 )
 
 [ "${1:-}" = fuzz ] && packages+=(clang libclang-rt-dev)
