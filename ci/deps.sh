@@ -20,6 +20,7 @@ packages=(
 	groff-base mandoc bash-completion                              # the man page's linters; completion beside bash-completion
 	debhelper lintian                                              # the Debian package: dpkg-buildpackage, lintian
 	python3-yaml python3-kubernetes shellcheck                     # the manifests: parse, the API's models, their shell
+	python3-configobj python3-jinja2 python3-jsonpatch python3-netifaces python3-oauthlib python3-requests python3-serial  # cloud-init schema (below)
 )
 
 [ "${1:-}" = fuzz ] && packages+=(clang libclang-rt-dev)
@@ -29,14 +30,30 @@ for p in "${packages[@]}"; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	[ "$status" = "install ok installed" ] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "ci/deps.sh: missing packages: ${missing[*]}" >&2
-	echo "ci/deps.sh: run as root, or: sudo apt-get install ${missing[*]}" >&2
-	exit 1
+if [ ${#missing[@]} -ne 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "ci/deps.sh: missing packages: ${missing[*]}" >&2
+		echo "ci/deps.sh: run as root, or: sudo apt-get install ${missing[*]}" >&2
+		exit 1
+	fi
+	echo "ci/deps.sh: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-echo "ci/deps.sh: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# cloud-init's schema validator for deploy/cloud-init.yaml, unpacked from its package into a cache
+# directory, not installed: installed, cloud-init would configure this machine at its next boot.
+# Its Python libraries are in the list above. Not fatal: the test then only parses the file.
+cloud_init=${CVMPREP_CLOUD_INIT:-/var/cache/cvmprep-deploy/cloud-init}
+if [ ! -x "$cloud_init/usr/bin/cloud-init" ] && [ "$(id -u)" -eq 0 ] && ! command -v cloud-init >/dev/null; then
+	tmp=$(mktemp -d)
+	if (cd "$tmp" && apt-get download -q cloud-init >/dev/null 2>&1) && dpkg-deb -x "$tmp"/cloud-init_*.deb "$tmp/root"; then
+		mkdir -p "$(dirname "$cloud_init")"
+		# -T: a run beside this one may have made it first
+		mv -T "$tmp/root" "$cloud_init" 2>/dev/null && echo "ci/deps.sh: cloud-init unpacked in $cloud_init"
+	else
+		echo "ci/deps.sh: cannot download cloud-init; test-deploy-cloudinit.sh will only parse" >&2
+	fi
+	rm -rf "$tmp"
+fi

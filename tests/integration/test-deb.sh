@@ -115,3 +115,63 @@ tb_run deb dpkg -r cvmprep >"$WORK/remove" 2>&1
 got=$(tb_run deb sh -c 'ls /usr/bin/cvmprep /usr/share/man/man1/cvmprep.1.gz 2>/dev/null; dpkg --audit
 	dpkg-query -W -f="\${db:Status-Abbrev}" cvmprep 2>/dev/null | grep -v "^rc"')
 [ -z "$got" ] && pass "dpkg -r removes it, dpkg --audit is empty" || fail "dpkg -r" "$got $(tail -3 "$WORK/remove")"
+
+# The cloud-init example (deploy/cloud-init.yaml) at a first boot: its files written into a
+# fresh root as cloud-init's write_files would, this package where the image would have it, then
+# its runcmd. A chroot is no CVM node: the operator's waivers of deploy/cloud-init.yaml's
+# CVMPREP_OPTIONS go in its defaults file for the provisioned case.
+firstboot() {
+	local name=$1 options=$2
+	/usr/bin/python3 - "$TOP/deploy/cloud-init.yaml" "$TB/roots/$name/upper" <<'PY'
+import os, sys, yaml
+for f in yaml.safe_load(open(sys.argv[1]))["write_files"]:
+    dest = sys.argv[2] + f["path"]
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    with open(dest, "w") as w:
+        w.write(f["content"])
+    os.chmod(dest, int(f["permissions"], 8))
+PY
+	mkdir -p "$TB/roots/$name/upper/var/cache/cvmprep"
+	cp "$deb" "$TB/roots/$name/upper/var/cache/cvmprep/cvmprep.deb"
+	sed -i "s|^CVMPREP_OPTIONS=.*|CVMPREP_OPTIONS=\"$options\"|" "$TB/roots/$name/upper/etc/default/cvmprep-firstboot"
+	tb_run "$name" /usr/local/sbin/cvmprep-firstboot >"$WORK/firstboot" 2>&1
+}
+waivers="${TB_CHECK[*]} --skip runtime.sysbox"
+waivers=${waivers/--skip kernel.idmap,userns.procfs,fs.dataroot --skip runtime.sysbox/--skip kernel.idmap,userns.procfs,fs.dataroot,runtime.sysbox}
+
+tb_root firstboot flat
+firstboot firstboot "$waivers"
+rc=$?
+state=$(tb_state firstboot)
+status=$(cat "$TB/roots/firstboot/upper/var/log/cvmprep/status" 2>/dev/null)
+[ "$rc" -eq 0 ] && [ "$status" = "provisioned and compatible (/var/log/cvmprep/check.json)" ] &&
+	grep -q '^containerd.io 1.5.11-1 hi' <<<"$state" && grep -q '^sysbox-ce 0.7.1-0 ii' <<<"$state" &&
+	pass "cloud-init example: installs the package, provisions, checks (exit 0)" ||
+	fail "cloud-init example: provisions" "exit $rc, status '$status': $(tail -5 "$WORK/firstboot"); $state"
+for f in check provision; do
+	valid_json "cloud-init example: /var/log/cvmprep/$f.json validates" "$SCHEMA" "$TB/roots/firstboot/upper/var/log/cvmprep/$f.json"
+done
+
+tb_root refused flat
+firstboot refused "--mode host"
+rc=$?
+status=$(cat "$TB/roots/refused/upper/var/log/cvmprep/status" 2>/dev/null)
+[ "$rc" -eq 1 ] && [ "$status" = "incompatible: preflight refused the node (/var/log/cvmprep/provision.json); nothing changed" ] &&
+	[ ! -e "$TB/roots/refused/upper/var/log/cvmprep/check.json" ] &&
+	grep -q '^containerd.io not-installed' <<<"$(tb_state refused)" &&
+	pass "cloud-init example: an incompatible node (exit 1) is not provisioned" ||
+	fail "cloud-init example: an incompatible node" "exit $rc, status '$status': $(tail -5 "$WORK/firstboot")"
+
+tb_root norepo
+firstboot norepo "$waivers"
+rc=$?
+status=$(cat "$TB/roots/norepo/upper/var/log/cvmprep/status" 2>/dev/null)
+[ "$rc" -eq 4 ] && [[ $status == "provisioning failed: "* ]] &&
+	pass "cloud-init example: a failed step (no repository) ends it with exit 4" ||
+	fail "cloud-init example: a failed step" "exit $rc, status '$status': $(tail -5 "$WORK/firstboot")"
+
+tb_root usage flat
+firstboot usage "--no-such-option"
+rc=$?
+[ "$rc" -eq 2 ] && pass "cloud-init example: a usage error in CVMPREP_OPTIONS ends it with exit 2" ||
+	fail "cloud-init example: a usage error" "exit $rc: $(tail -5 "$WORK/firstboot")"
