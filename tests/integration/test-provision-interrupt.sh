@@ -41,6 +41,9 @@ case_() {
 	valid_json "$name: the re-run's report validates against the schema" "$SCHEMA" "$WORK/$name.json"
 }
 case_ dpkg-preinst sysbox-ce.preinst dpkg 4
+# docker-ce brought containerd.io 1.7.27-1: this preinst runs in the downgrade to 1.5.11-1, and
+# the kill leaves 1.7.27-1 half-installed, which only a reinstall repairs.
+case_ dpkg-preinst-downgrade containerd.io.preinst dpkg 4
 case_ dpkg-postinst sysbox-ce.postinst dpkg 4
 case_ apt-get containerd.io.postinst apt-get 4
 case_ between-steps apt.post-invoke cvmprep 137
@@ -71,6 +74,7 @@ out=$(tb_out lock)
 tb_same "lock: the first run pauses holding the lock" "" "$(printf '%s\n' "$got" | grep 'never paused')"
 second=$(printf '%s\n' "$got" | sed -n 's/^second: exit \([0-9]*\) after \([0-9]*\) tenths$/\1 \2/p')
 tb_same "lock: the second exits 5" 5 "${second% *}"
+if [ "${second#* }" -ge 10 ] && [ "${second#* }" -lt 30 ] 2>/dev/null; then pass "lock: the second waited --lock-timeout first"; else fail "lock: the second waited" "$second"; fi
 tb_same "lock: the second ran no command" "[]" "$(tb_json "$out/second.json" '[c["argv"][0] for s in d["provision"]["steps"] for c in s["commands"]]')"
 valid_json "lock: the second's report validates against the schema" "$SCHEMA" "$out/second.json"
 tb_same "lock: the third waits for the first" "third: waiting" "$(printf '%s\n' "$got" | grep '^third: waiting')"
