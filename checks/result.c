@@ -116,15 +116,13 @@ int result_needf(struct result *r, const struct facts *f, const struct fact **re
 {
 	_cleanup_free_ char *key = NULL;
 	va_list ap;
-	int n;
 
 	if (r->err)
 		return 0;
 	va_start(ap, fmt);
-	n = vasprintf(&key, fmt, ap);
+	key = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		key = NULL;
+	if (!key) {
 		fail(r);
 		return 0;
 	}

@@ -198,30 +198,20 @@ int facts_setf(struct facts *f, const char *source, const char *value, const cha
 {
 	_cleanup_free_ char *key = NULL;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&key, fmt, ap);
+	key = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		key = NULL;
-		return -ENOMEM;
-	}
-	return facts_set(f, key, source, value);
+	return key ? facts_set(f, key, source, value) : -ENOMEM;
 }
 
 const struct fact *facts_getf(const struct facts *f, const char *fmt, ...)
 {
 	_cleanup_free_ char *key = NULL;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&key, fmt, ap);
+	key = strdup_vprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0) {
-		key = NULL;
-		return NULL;
-	}
-	return facts_get(f, key);
+	return key ? facts_get(f, key) : NULL;
 }

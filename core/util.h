@@ -3,6 +3,7 @@
 #define CVMPREP_UTIL_H
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,7 @@ static inline const char *startswith(const char *s, const char *prefix)
 
 /* Allocating sprintf: returns NULL on allocation failure. */
 char *strdup_printf(const char *fmt, ...) _printf_(1, 2);
+char *strdup_vprintf(const char *fmt, va_list ap) _printf_(1, 0);
 
 /* Strips white space at both ends, in place; returns s. */
 char *strstrip(char *s);
