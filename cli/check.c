@@ -29,7 +29,8 @@ static const char *const check_help =
 	"  --shiftfs-autoload     shiftfs is to be loaded (and built) by Coder\n"
 	"  --mode MODE            auto (default), host, or pod: judge from inside a pod\n"
 	"  --data-root DIR        Sysbox's data root (default /var/lib/sysbox)\n"
-	"  --format FMT           text (default) or json (schema cvmprep.report/v1)\n"
+	"  --format FMT           text (default), json (schema cvmprep.report/v1), tap\n"
+	"                         (TAP version 14)\n"
 	"  -o, --output FILE      write the report to FILE, atomically, instead of stdout\n"
 	"  --skip IDS             report these checks as skip (ids or globs, comma-separated)\n"
 	"  --only IDS             run only these checks (ids or globs, comma-separated)\n"
@@ -110,6 +111,19 @@ static int load_facts(const char *path, struct facts *f, char **ret_root)
 	return *ret_root ? 0 : cli_oom();
 }
 
+/* Names every format of the table, so that the list cannot drift from it. */
+static int unknown_format(const char *name)
+{
+	char names[128] = "";
+
+	for (size_t i = 0; i < n_report_formats; i++) {
+		if (i)
+			strncat(names, ", ", sizeof(names) - strlen(names) - 1);
+		strncat(names, report_formats[i].name, sizeof(names) - strlen(names) - 1);
+	}
+	return cli_usage("unknown format '%s' (%s)", name, names);
+}
+
 static int run_check(struct check_args *a)
 {
 	_cleanup_free_ enum selection *sel = NULL;
@@ -128,7 +142,7 @@ static int run_check(struct check_args *a)
 		return cli_exit_code(r);
 	fmt = report_format_find(a->format ? a->format : "text");
 	if (!fmt)
-		return cli_usage("unknown format '%s' (text, json)", a->format);
+		return unknown_format(a->format);
 	if (a->facts)
 		cfg.live = cfg.probes = false;
 	r = cli_host_select(&a->host, &sel);

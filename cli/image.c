@@ -162,7 +162,7 @@ static int run_image(struct image_args *a)
 	if (r < 0)
 		return cli_exit_code(r);
 	fmt = report_format_find(a->format ? a->format : "text");
-	if (!fmt)
+	if (!fmt || fmt->check_only)
 		return cli_usage("unknown format '%s' (text, json)", a->format);
 	r = cli_host_select_target(&a->host, CHECK_TARGET_IMAGE, &sel) ?:
 	    cli_host_assume(&a->host, &assume) ?:

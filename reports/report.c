@@ -49,8 +49,9 @@ void report_tally(struct report *rep)
 }
 
 const struct report_format report_formats[] = {
-	{ "text", report_write_text },
-	{ "json", report_write_json },
+	{ "text", report_write_text, false },
+	{ "json", report_write_json, false },
+	{ "tap", report_write_tap, true },
 };
 const size_t n_report_formats = ELEMENTSOF(report_formats);
 

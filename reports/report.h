@@ -59,6 +59,7 @@ typedef int (*report_writer_fn)(const struct report *rep, bool color, char **ret
 struct report_format {
 	const char *name;
 	report_writer_fn write;
+	bool check_only; /* a node's verdict where fleets look: `cvmprep check` alone writes it */
 };
 
 const struct report_format *report_format_find(const char *name);
@@ -67,6 +68,7 @@ extern const size_t n_report_formats;
 
 int report_write_text(const struct report *rep, bool color, char **ret, size_t *ret_len);
 int report_write_json(const struct report *rep, bool color, char **ret, size_t *ret_len);
+int report_write_tap(const struct report *rep, bool color, char **ret, size_t *ret_len);
 /* `cvmprep image --dockerfile`: the Dockerfile lines of the image recipe that fix each image
  * check that failed or warned, in the recipe's order. Returns 0 or -ENOMEM. */
 int report_write_dockerfile(const struct report *rep, char **ret, size_t *ret_len);
