@@ -30,7 +30,7 @@ static const char *const check_help =
 	"  --mode MODE            auto (default), host, or pod: judge from inside a pod\n"
 	"  --data-root DIR        Sysbox's data root (default /var/lib/sysbox)\n"
 	"  --format FMT           text (default), json (schema cvmprep.report/v1), tap\n"
-	"                         (TAP version 14)\n"
+	"                         (TAP version 14), prom (node_exporter textfile metrics)\n"
 	"  -o, --output FILE      write the report to FILE, atomically, instead of stdout\n"
 	"  --skip IDS             report these checks as skip (ids or globs, comma-separated)\n"
 	"  --only IDS             run only these checks (ids or globs, comma-separated)\n"

@@ -52,6 +52,7 @@ const struct report_format report_formats[] = {
 	{ "text", report_write_text, false },
 	{ "json", report_write_json, false },
 	{ "tap", report_write_tap, true },
+	{ "prom", report_write_prom, true },
 };
 const size_t n_report_formats = ELEMENTSOF(report_formats);
 
