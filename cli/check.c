@@ -30,7 +30,8 @@ static const char *const check_help =
 	"  --mode MODE            auto (default), host, or pod: judge from inside a pod\n"
 	"  --data-root DIR        Sysbox's data root (default /var/lib/sysbox)\n"
 	"  --format FMT           text (default), json (schema cvmprep.report/v1), tap\n"
-	"                         (TAP version 14), prom (node_exporter textfile metrics)\n"
+	"                         (TAP version 14), prom (node_exporter textfile metrics),\n"
+	"                         nfd (Node Feature Discovery features.d labels)\n"
 	"  -o, --output FILE      write the report to FILE, atomically, instead of stdout\n"
 	"  --skip IDS             report these checks as skip (ids or globs, comma-separated)\n"
 	"  --only IDS             run only these checks (ids or globs, comma-separated)\n"
@@ -179,8 +180,10 @@ static int run_check(struct check_args *a)
 	};
 	report_tally(&rep);
 	r = fmt->write(&rep, cli_want_color(a->output), &text, &len);
-	if (r < 0)
+	if (r == -ENOMEM)
 		r = cli_oom();
+	else if (r < 0)
+		r = cli_fail(r, "cannot write the %s report", fmt->name);
 	else
 		r = cli_emit(a->output, text, len) ?: verdict_exit_code(rep.verdict);
 out:

@@ -69,8 +69,10 @@ static int create_temp_at(int dfd, const char *base, char **ret_name)
 		for (size_t i = 0; i < sizeof(rnd); i++)
 			suffix[i] = chars[rnd[i] % (sizeof(chars) - 1)];
 		suffix[sizeof(rnd)] = '\0';
-		/* NAME_MAX leaves room for the suffix after 200 bytes of the name. */
-		name = strdup_printf("%.200s.%s", base, suffix);
+		/* NAME_MAX leaves room for the suffix after 200 bytes of the name. Hidden: a
+		 * directory watcher (NFD's features.d) skips dotfiles, and the name never ends
+		 * as the final one does (node_exporter reads only *.prom). */
+		name = strdup_printf(".%.200s.%s", base, suffix);
 		if (!name)
 			return -ENOMEM;
 		fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,

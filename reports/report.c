@@ -53,6 +53,7 @@ const struct report_format report_formats[] = {
 	{ "json", report_write_json, false },
 	{ "tap", report_write_tap, true },
 	{ "prom", report_write_prom, true },
+	{ "nfd", report_write_nfd, true },
 };
 const size_t n_report_formats = ELEMENTSOF(report_formats);
 

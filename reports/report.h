@@ -70,6 +70,8 @@ int report_write_text(const struct report *rep, bool color, char **ret, size_t *
 int report_write_json(const struct report *rep, bool color, char **ret, size_t *ret_len);
 int report_write_tap(const struct report *rep, bool color, char **ret, size_t *ret_len);
 int report_write_prom(const struct report *rep, bool color, char **ret, size_t *ret_len);
+/* Returns 0, -ENOMEM, or -EFBIG when the file would reach NFD's 64 KiB limit. */
+int report_write_nfd(const struct report *rep, bool color, char **ret, size_t *ret_len);
 /* `cvmprep image --dockerfile`: the Dockerfile lines of the image recipe that fix each image
  * check that failed or warned, in the recipe's order. Returns 0 or -ENOMEM. */
 int report_write_dockerfile(const struct report *rep, char **ret, size_t *ret_len);

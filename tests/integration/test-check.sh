@@ -91,7 +91,7 @@ echo old >"$WORK/report.json"
 expect_exit "-o: replaces a file" 0 "$CVMPREP" check --root "$FIXTURES/ubuntu-22.04" --only $BASE --format json -o "$WORK/report.json"
 valid_json "-o: replaced file is a whole report" "$SCHEMA" "$WORK/report.json"
 expect_exit "-o: missing directory is exit 2" 2 "$CVMPREP" check --root "$FIXTURES/ubuntu-22.04" -o "$WORK/nodir/r.json"
-if [ -z "$(ls -A "$WORK" | grep '^report.json.' || true)" ]; then pass "-o: no temporary file left"; else fail "-o: no temporary file left" "$(ls "$WORK")"; fi
+if [ -z "$(ls -A "$WORK" | grep '^\.\?report.json.' || true)" ]; then pass "-o: no temporary file left"; else fail "-o: no temporary file left" "$(ls "$WORK")"; fi
 
 expect_exit "-o /dev/null: exit 0" 0 "$CVMPREP" check --root "$FIXTURES/ubuntu-22.04" --only $BASE -o /dev/null
 [ -c /dev/null ] && pass "-o /dev/null: still a device" || fail "-o /dev/null: still a device" "$(ls -l /dev/null)"
