@@ -107,20 +107,23 @@ NO_OPENAT2_BINS  := $(BUILD)/no-openat2/cvmprep $(BUILD)/no-openat2/test-host-EN
 NO_OPENAT2_TESTS := $(filter-out tests/integration/test-pod.sh tests/integration/test-testbed.sh tests/integration/test-image-testbed.sh,\
                       $(wildcard tests/integration/test-*.sh))
 
-$(BUILD)/no-openat2/cvmprep: $(BUILD)/tools/no-openat2 $(BIN)
+# Each is the program itself linked with tests/tools/no-openat2.c built as a constructor that
+# installs the filter (no wrapper that execs it: a test may run it as another user).
+$(BUILD)/no-openat2/init-%.o: tests/tools/no-openat2.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	printf '#!/bin/sh\nexec %s ENOSYS %s "$$@"\n' $(abspath $<) $(abspath $(BIN)) >$@
-	chmod 755 $@
+	$(CC) $(ALL_CFLAGS) -DNO_OPENAT2_INIT=$* -c -o $@ $<
 
-$(BUILD)/no-openat2/test-host-%: $(BUILD)/tools/no-openat2 $(BUILD)/tests/test-host
-	@mkdir -p $(dir $@)
-	printf '#!/bin/sh\nexec %s %s %s "$$@"\n' $(abspath $<) $* $(abspath $(BUILD)/tests/test-host) >$@
-	chmod 755 $@
+$(BUILD)/no-openat2/cvmprep: $(BUILD)/no-openat2/init-ENOSYS.o $(BUILD)/cli/main.o $(CLI_LIB) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/no-openat2/test-fileio-%: $(BUILD)/tools/no-openat2 $(BUILD)/tests/test-fileio
-	@mkdir -p $(dir $@)
-	printf '#!/bin/sh\nexec %s %s %s "$$@"\n' $(abspath $<) $* $(abspath $(BUILD)/tests/test-fileio) >$@
-	chmod 755 $@
+NO_OPENAT2_TEST = $(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o %.c,$^) \
+	$(CLI_LIB) $(LIB) $(PKG_LIBS) $(TEST_LIBS)
+
+$(BUILD)/no-openat2/test-host-%: $(BUILD)/no-openat2/init-%.o tests/unit/test-host.c $(CLI_LIB) $(LIB)
+	$(NO_OPENAT2_TEST)
+
+$(BUILD)/no-openat2/test-fileio-%: $(BUILD)/no-openat2/init-%.o tests/unit/test-fileio.c $(CLI_LIB) $(LIB)
+	$(NO_OPENAT2_TEST)
 
 $(BUILD)/tests/%: tests/unit/%.c $(CLI_LIB) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
@@ -138,7 +141,7 @@ run: $(BIN)
 test: $(BIN) $(MAN) $(UNIT_BINS) $(TOOL_BINS) $(NO_OPENAT2_BINS)
 	CVMPREP=$(abspath $(BIN)) CVMPREP_TOOLS=$(abspath $(BUILD)/tools) bash tests/run.sh $(UNIT_BINS)
 	@echo "== the suite again with openat2 refused (ENOSYS, and EPERM for the host unit tests)"
-	CVMPREP=$(abspath $(BUILD)/no-openat2/cvmprep) CVMPREP_TOOLS=$(abspath $(BUILD)/tools) \
+	CVMPREP=$(abspath $(BUILD)/no-openat2/cvmprep) CVMPREP_VARIANT=no-openat2 CVMPREP_TOOLS=$(abspath $(BUILD)/tools) \
 	  CVMPREP_TESTS="$(NO_OPENAT2_TESTS)" bash tests/run.sh $(NO_OPENAT2_BINS:%/cvmprep=)
 
 check-unit: $(UNIT_BINS)

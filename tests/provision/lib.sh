@@ -50,7 +50,7 @@ tb_init() {
 	done
 	# The binary is bound into the chroot: a wrapper script (make test's second pass runs the
 	# suite through one) would name paths the chroot does not have.
-	[ -n "$why" ] || [ "$(head -c2 "$CVMPREP")" != '#!' ] || why="$CVMPREP is a script, not the binary"
+	[ -n "$why" ] || [ -z "${CVMPREP_VARIANT:-}" ] || why="$CVMPREP is the $CVMPREP_VARIANT build, not the binary"
 	[ -n "$why" ] || grep -qw overlay /proc/filesystems || modprobe -q overlay 2>/dev/null ||
 		why="no overlayfs"
 	[ -n "$why" ] || TB_BASE=$(bash "$TBLIB/base.sh") || why="no cached Debian base (tests/provision/base.sh)"
