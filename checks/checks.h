@@ -73,6 +73,11 @@ int probe_os_release(const struct host *h, const struct config *cfg, struct fact
  */
 int probe_modules(const struct host *h, const struct config *cfg, struct facts *f);
 
+/* The kernel config at fd (gzip or plain; takes the fd), read from path, recorded as
+ * probe_kconfig records it: kconfig.source (or its errno), kconfig.version, kconfig.<OPTION>.
+ * Returns 0 or -ENOMEM. */
+int kconfig_record(int fd, const char *path, struct facts *f);
+
 /* kernel.headers: the first of /usr/src/linux-headers-R, /usr/src/kernels/R, /lib/modules/R/build
  * that is a directory (null when none is), for kernel.headers and pod.modules-match. */
 int probe_kernel_headers(const struct host *h, const struct config *cfg, struct facts *f);

@@ -431,19 +431,12 @@ static int open_config(const struct host *h, const char *release, char **ret_pat
  * kconfig.source: the config file read (or why none could be); kconfig.version: the version its
  * header names (null without one); kconfig.<OPTION>: y, m or n for each option of the table.
  */
-static int probe_kconfig(const struct host *h, const struct config *cfg _unused_, struct facts *f)
+int kconfig_record(int fd, const char *path, struct facts *f)
 {
-	const struct fact *rel = facts_get(f, "kernel.release");
-	_cleanup_free_ char *path = NULL;
 	struct kconfig_index idx;
 	struct kconfig_parse p = { 0 };
-	int fd, r;
+	int r;
 
-	fd = open_config(h, rel && rel->value ? rel->value : NULL, &path);
-	if (fd == -ENOMEM)
-		return fd;
-	if (fd < 0)
-		return facts_set_err(f, "kconfig.source", path ? path : KCONFIG_PATHS, -fd);
 	for (size_t i = 0; i < N_RECORDED; i++)
 		idx.by_name[i] = (unsigned short)i;
 	qsort(idx.by_name, N_RECORDED, sizeof(idx.by_name[0]), cmp_index);
@@ -464,6 +457,20 @@ static int probe_kconfig(const struct host *h, const struct config *cfg _unused_
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+static int probe_kconfig(const struct host *h, const struct config *cfg _unused_, struct facts *f)
+{
+	const struct fact *rel = facts_get(f, "kernel.release");
+	_cleanup_free_ char *path = NULL;
+	int fd;
+
+	fd = open_config(h, rel && rel->value ? rel->value : NULL, &path);
+	if (fd == -ENOMEM)
+		return fd;
+	if (fd < 0)
+		return facts_set_err(f, "kconfig.source", path ? path : KCONFIG_PATHS, -fd);
+	return kconfig_record(fd, path, f);
 }
 
 static bool is_set(const struct fact *fa)
