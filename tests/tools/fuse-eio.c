@@ -57,7 +57,8 @@ static int reply(int fd, const struct fuse_in_header *in, int error, const void 
 	if (len > sizeof(buf) - sizeof(out))
 		len = sizeof(buf) - sizeof(out);
 	memcpy(buf, &out, sizeof(out));
-	memcpy(buf + sizeof(out), data, len);
+	if (len) /* data may be NULL then */
+		memcpy(buf + sizeof(out), data, len);
 	return write(fd, buf, sizeof(out) + len) < 0 ? -errno : 0;
 }
 
