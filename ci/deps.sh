@@ -14,6 +14,7 @@ packages=(
 	util-linux kmod                                                # unshare, setpriv; depmod
 	e2fsprogs xfsprogs btrfs-progs                                 # mkfs for storage tests
 	strace                                                         # --no-probe starts no child
+	valgrind                                                       # make test-valgrind (CI)
 	dpkg                                                           # dpkg-deb, dpkg --root (runtime tests)
 	debootstrap apt-utils gnupg zstd iproute2                      # provisioning test bed: base root, apt-ftparchive, repo key
 	umoci skopeo                                                   # image tests: OCI layouts and docker-save archives, offline
