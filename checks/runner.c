@@ -5,6 +5,7 @@
 #include <fnmatch.h>
 
 #include "checks.h"
+#include "core/deadline.h"
 #include "core/util.h"
 
 static bool matches(const char *id, char *const *pats, size_t n, bool *used)
@@ -111,8 +112,10 @@ int checks_run(const struct host *h, const struct config *cfg, const enum select
 		free(v);
 		return -ENOMEM;
 	}
-	/* Probes first, each timed to the first check that needs it; then what --assume says
-	 * overrides what they read; then the rules. */
+	/* Probes first, each timed to the first check that needs it, all within the run's time
+	 * limit; then what --assume says overrides what they read; then the rules. */
+	if (h)
+		deadline_arm(RUN_DEADLINE_S); /* without a timer the run goes on unlimited */
 	for (size_t i = 0; h && identity_probes[i]; i++)
 		if (probe_once(&log, identity_probes[i], h, cfg, f) == -ENOMEM)
 			goto oom;
@@ -126,6 +129,7 @@ int checks_run(const struct host *h, const struct config *cfg, const enum select
 			goto oom;
 		probed[i].us = now_us() - start;
 	}
+	deadline_disarm();
 	for (size_t i = 0; assume && i < assume->n; i++) {
 		const struct fact *a = &assume->v[i];
 
@@ -159,6 +163,7 @@ int checks_run(const struct host *h, const struct config *cfg, const enum select
 	*ret_n = n;
 	return 0;
 oom:
+	deadline_disarm();
 	r = -ENOMEM;
 fail:
 	results_free(v, n_checks);
@@ -175,12 +180,15 @@ void results_free(struct result *v, size_t n)
 int facts_gather(const struct host *h, const struct config *cfg, struct facts *f)
 {
 	struct probe_log log = { .n = 0 };
+	int r = 0;
 
-	for (size_t i = 0; identity_probes[i]; i++)
+	deadline_arm(RUN_DEADLINE_S); /* without a timer the run goes on unlimited */
+	for (size_t i = 0; r >= 0 && identity_probes[i]; i++)
 		if (probe_once(&log, identity_probes[i], h, cfg, f) == -ENOMEM)
-			return -ENOMEM;
-	for (size_t i = 0; i < checks_count(); i++)
+			r = -ENOMEM;
+	for (size_t i = 0; r >= 0 && i < checks_count(); i++)
 		if (probe_check(checks_get(i), h, cfg, &log, f) == -ENOMEM)
-			return -ENOMEM;
-	return 0;
+			r = -ENOMEM;
+	deadline_disarm();
+	return r;
 }
