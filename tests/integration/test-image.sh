@@ -207,6 +207,12 @@ else
 	expect "oci: an image for amd64 is not for --platform linux/arm64" "$WORK/oci-platform.json" image.arch fail 'linux/arm64'
 fi
 
+# An opaque directory (".wh..wh..opq") empties what lower layers had in /tmp, not its own layer.
+mkdir -p "$WORK/opq1/tmp" "$WORK/opq2/tmp" && touch "$WORK/opq1/tmp/a" "$WORK/opq2/tmp/.wh..wh..opq" "$WORK/opq2/tmp/b"
+$MKIMAGE oci "$WORK/opq" dir:"$WORK/opq1" dir:"$WORK/opq2"
+judge opaque "$WORK/opq"
+expect "opaque: /tmp/a whited out, /tmp/b kept" "$WORK/opaque.json" image.tmp-config warn '1 entry' 'puts /tmp/b in /tmp'
+
 echo "== hostile archives"
 mkroot "$WORK/small"
 hostile() {
