@@ -73,6 +73,21 @@ int prov_note(struct prov_ctx *c, const char *fmt, ...)
 	return r;
 }
 
+int prov_note_more(struct prov_ctx *c, const char *fmt, ...)
+{
+	_cleanup_free_ char *prev = TAKE_PTR(c->cur->message);
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vnote(c, fmt, ap);
+	va_end(ap);
+	if (r < 0 || !prev)
+		return r;
+	r = prov_note(c, "%s; %s", prev, c->cur->message);
+	return r;
+}
+
 int prov_fail(struct prov_ctx *c, const char *fmt, ...)
 {
 	va_list ap;

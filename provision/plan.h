@@ -129,6 +129,8 @@ int prov_provision(const struct host *h, const struct prov_opts *o, const struct
 
 /* Sets the current step's message. Returns 0 or -ENOMEM. */
 int prov_note(struct prov_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends to the current step's message ("; " between). Returns 0 or -ENOMEM. */
+int prov_note_more(struct prov_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sets the message and returns -ECANCELED: the step failed or refused. */
 int prov_fail(struct prov_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

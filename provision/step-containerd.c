@@ -200,6 +200,9 @@ int containerd_apply(struct prov_ctx *c)
 	r = prov_write(c, CONTAINERD_PIN_FILE, pin, strlen(pin), 0644, NULL);
 	if (r < 0)
 		return prov_fail(c, "cannot write '%s': %s", CONTAINERD_PIN_FILE, strerror(-r));
-	return prov_note(c, "%s %s %s, held and pinned at priority %d", CONTAINERD_PKG, ver,
-			 c->o->dry_run ? "would be installed" : "installed", CONTAINERD_PIN_PRIORITY);
+	if (c->o->dry_run)
+		return prov_note_more(c, "%s %s would be installed, held and pinned at priority %d",
+				      CONTAINERD_PKG, ver, CONTAINERD_PIN_PRIORITY);
+	return prov_note(c, "%s %s installed, held and pinned at priority %d", CONTAINERD_PKG, ver,
+			 CONTAINERD_PIN_PRIORITY);
 }

@@ -254,6 +254,7 @@ int source_apply(struct prov_ctx *c)
 		return prov_fail(c, "apt-get update failed with %s added", SOURCE_FILE);
 	if (r < 0)
 		return r;
-	return prov_note(c, "%s %s (%s %s, %s)", url, c->o->dry_run ? "would be added" : "added",
-			 code->value, arch, keyring);
+	return c->o->dry_run ? prov_note_more(c, "%s would be added (%s %s, %s)", url, code->value,
+					      arch, keyring)
+			     : prov_note(c, "%s added (%s %s, %s)", url, code->value, arch, keyring);
 }

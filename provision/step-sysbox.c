@@ -258,6 +258,7 @@ int sysbox_apply(struct prov_ctx *c)
 		root_unlink(c->h->root_fd, SYSBOX_DEB_COPY);
 	if (r < 0)
 		return r;
-	return prov_note(c, "%s %s %s", SYSBOX_PKG, c->o->sysbox_version,
-			 c->o->dry_run ? "would be installed" : "installed");
+	return c->o->dry_run ? prov_note_more(c, "%s %s would be installed", SYSBOX_PKG,
+					      c->o->sysbox_version)
+			     : prov_note(c, "%s %s installed", SYSBOX_PKG, c->o->sysbox_version);
 }

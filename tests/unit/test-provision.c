@@ -429,6 +429,7 @@ static void test_dry_run_writes_nothing(void **state _unused_)
 	assert_int_equal(step(&r, "containerd")->n_cmds, 1);
 	assert_false(step(&r, "containerd")->cmds[0].ran);
 	assert_string_equal(step(&r, "containerd")->cmds[0].argv[0], "/usr/bin/apt-mark");
+	assert_non_null(strstr(step(&r, "containerd")->message, "would be installed, held"));
 	s = get("/etc/docker/daemon.json");
 	assert_string_equal(s, "{\"debug\": true}");
 	free(s);
