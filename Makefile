@@ -154,7 +154,7 @@ SANITIZE_TESTS := $(filter-out tests/integration/test-provision% tests/integrati
                     tests/integration/test-image-testbed.sh tests/integration/test-deb.sh,\
                     $(wildcard tests/integration/test-*.sh))
 test-sanitize:
-	$(MAKE) BUILD=$(BUILD)/sanitize BIN=$(BUILD)/sanitize/cvmprep SANITIZE=address,undefined \
+	CVMPREP_VARIANT=sanitize $(MAKE) BUILD=$(BUILD)/sanitize BIN=$(BUILD)/sanitize/cvmprep SANITIZE=address,undefined \
 	  CVMPREP_TESTS="$(SANITIZE_TESTS)" check-unit check-integration
 
 # The check integration tests with cvmprep under valgrind memcheck: an error or a definite leak
@@ -168,7 +168,7 @@ $(BUILD)/valgrind/cvmprep: $(BIN) tests/valgrind.supp
 	chmod 755 $@
 
 test-valgrind: $(BUILD)/valgrind/cvmprep $(TOOL_BINS)
-	CVMPREP=$(abspath $(BUILD)/valgrind/cvmprep) CVMPREP_TOOLS=$(abspath $(BUILD)/tools) \
+	CVMPREP=$(abspath $(BUILD)/valgrind/cvmprep) CVMPREP_VARIANT=valgrind CVMPREP_TOOLS=$(abspath $(BUILD)/tools) \
 	  CVMPREP_TESTS="$(VALGRIND_TESTS)" bash tests/run.sh --integration
 
 check-unit: $(UNIT_BINS)

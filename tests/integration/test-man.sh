@@ -48,7 +48,7 @@ else
 fi
 
 # make install: the binary, the page and the completion under DESTDIR/PREFIX. Skipped under a
-# wrapper (make test's second pass): make install installs the build's own binary.
+# variant build (CVMPREP_VARIANT: no-openat2, sanitize, valgrind): make install installs the build's own binary.
 if [ -n "${CVMPREP_VARIANT:-}" ]; then
 	skip "make install" "$CVMPREP is the $CVMPREP_VARIANT build"
 	exit 0
