@@ -153,8 +153,11 @@ expect_exit "list --format json" 0 "$CVMPREP" list --format json
 /usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$WORK/out" && pass "list --format json parses" || fail "list --format json parses" "$(head -3 "$WORK/out")"
 
 # Unreadable for real: a file the process may not read (as nobody, mode 000) is unknown, never
-# "missing". Needs root to switch user.
-if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+# "missing". Needs root to switch user, and the binary itself: valgrind's wrapper is a script
+# that nobody may not be able to read from a private checkout.
+if [ "${CVMPREP_VARIANT:-}" = valgrind ]; then
+	skip "permission denied: unknown, exit 3" "the valgrind build is a script; the other passes run it"
+elif [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	cp -a "$FIXTURES/ubuntu-22.04" "$WORK/denied"
 	chmod 000 "$WORK/denied/usr/lib/os-release"
 	chmod 755 "$WORK"
