@@ -180,12 +180,7 @@ static int run_check(struct check_args *a)
 	};
 	report_tally(&rep);
 	r = fmt->write(&rep, cli_want_color(a->output), &text, &len);
-	if (r == -ENOMEM)
-		r = cli_oom();
-	else if (r < 0)
-		r = cli_fail(r, "cannot write the %s report", fmt->name);
-	else
-		r = cli_emit(a->output, text, len) ?: verdict_exit_code(rep.verdict);
+	r = cli_emit_report(r, fmt->name, a->output, text, len, verdict_exit_code(rep.verdict));
 out:
 	results_free(results, n);
 	facts_free(&f);

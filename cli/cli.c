@@ -155,3 +155,13 @@ int cli_run(const struct cli_cmd *cmd, int argc, char **argv)
 	r = cmd->fn(argc, argv);
 	return r == EXIT_SUCCESS ? cli_stdout_done(r) : r;
 }
+
+int cli_emit_report(int r, const char *what, const char *path, const char *data, size_t len,
+		    int exit_code)
+{
+	if (r == -ENOMEM)
+		return cli_oom();
+	if (r < 0)
+		return cli_fail(r, "cannot write the %s report", what);
+	return cli_emit(path, data, len) ?: exit_code;
+}

@@ -82,6 +82,12 @@ int cli_getopt_error(int c, char **argv);
  * or, after the message, -EINVAL (the write failed) or -ENOMEM. */
 int cli_emit(const char *path, const char *data, size_t len);
 
+/* What a command does with a report a writer returned r for: out of memory is cli_oom(), another
+ * error "cannot write the <what> report", else the text goes out through cli_emit and the result
+ * is exit_code (the verdict's). */
+int cli_emit_report(int r, const char *what, const char *path, const char *data, size_t len,
+		    int exit_code);
+
 /* A stream in memory for a writer that takes a FILE *, so that stdout is written once, by
  * cli_emit, and a failure is reported with its errno. */
 struct cli_stream {

@@ -188,10 +188,8 @@ static int run_image(struct image_args *a)
 	report_tally(&rep);
 	r = a->dockerfile ? report_write_dockerfile(&rep, &text, &len)
 			  : fmt->write(&rep, cli_want_color(a->output), &text, &len);
-	if (r < 0)
-		r = cli_oom();
-	else
-		r = cli_emit(a->output, text, len) ?: verdict_exit_code(rep.verdict);
+	r = cli_emit_report(r, a->dockerfile ? "Dockerfile" : fmt->name, a->output, text, len,
+			    verdict_exit_code(rep.verdict));
 out:
 	results_free(results, n);
 	facts_free(&f);
