@@ -19,6 +19,12 @@ export CVMPREP_RESULTS
 CVMPREP_RESULTS=$(mktemp)
 trap 'rm -f "$CVMPREP_RESULTS"' EXIT
 
+# One line per integration script with its wall time, so a slow test shows in the log.
+elapsed() {
+	local now=$EPOCHREALTIME
+	awk -v a="$2" -v b="$now" -v t="$1" 'BEGIN { printf "== %s: %.1f s\n", t, b - a }'
+}
+
 run_unit() {
 	local bin out rc p f
 	for bin in "$@"; do
@@ -38,12 +44,14 @@ run_unit() {
 }
 
 run_integration() {
-	local t rc
+	local t rc start
 	for t in ${CVMPREP_TESTS:-tests/integration/test-*.sh}; do
 		: >"$CVMPREP_RESULTS"
 		echo "== $t"
+		start=$EPOCHREALTIME
 		bash "$t"
 		rc=$?
+		elapsed "$t" "$start"
 		if [ "$rc" -eq 77 ]; then
 			skipped=$((skipped + 1))
 			continue
