@@ -283,8 +283,10 @@ int prov_provision(const struct host *h, const struct prov_opts *o, const struct
 			res->exit_code = PROV_EXIT_FAILED;
 			r = prov_note(&c, "cannot take %s: %s", PROV_LOCK_PATH, strerror(-lock_fd));
 			stopped = true;
-		} else
+		} else {
 			c.cur->outcome = PROV_DONE;
+			r = prov_note(&c, "held %s", PROV_LOCK_PATH);
+		}
 	}
 	c.cur->duration_ms = now_ms() - t;
 	end(&c, i++, n);

@@ -56,7 +56,12 @@ int containerd_satisfied(struct prov_ctx *c)
 	if (!r)
 		return PROV_TODO;
 	r = pin_file_ok(c, ver);
-	return r < 0 ? r : r ? PROV_SATISFIED : PROV_TODO;
+	if (r <= 0)
+		return r < 0 ? r : PROV_TODO;
+	return prov_note(c, "%s %s is installed, held and pinned (%s)", CONTAINERD_PKG, ver,
+			 CONTAINERD_PIN_FILE) < 0
+		       ? -ENOMEM
+		       : PROV_SATISFIED;
 }
 
 /* Kubernetes 1.26 dropped CRI v1alpha2, which containerd before 1.6 speaks only (kubernetes

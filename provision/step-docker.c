@@ -90,7 +90,10 @@ int daemon_json_satisfied(struct prov_ctx *c)
 		return PROV_TODO;
 	if (r < 0)
 		return r;
-	return exists && r == 0 ? PROV_SATISFIED : PROV_TODO;
+	if (!exists || r != 0)
+		return PROV_TODO;
+	return prov_note(c, "%s holds what Sysbox needs already", DAEMON_JSON) < 0 ? -ENOMEM
+										 : PROV_SATISFIED;
 }
 
 /* Tells a running dockerd to reload daemon.json, as sysbox-ce's own postinst does (SIGHUP).

@@ -24,7 +24,8 @@ int recover_satisfied(struct prov_ctx *c)
 	if (r < 0)
 		return r;
 	if (r == 0)
-		return PROV_SATISFIED;
+		return prov_note(c, "no package is half-installed or half-configured, no dpkg run "
+				 "left unfinished") < 0 ? -ENOMEM : PROV_SATISFIED;
 	return prov_note(c, "%s", why) < 0 ? -ENOMEM : PROV_TODO;
 }
 

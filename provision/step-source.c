@@ -170,10 +170,15 @@ int source_satisfied(struct prov_ctx *c)
 	installed = prov_pkg_installed(&p) && streq(p.version, ver);
 	prov_pkg_free(&p);
 	if (installed)
-		return PROV_SATISFIED;
+		return prov_note(c, "%s %s is installed: no source needed", CONTAINERD_PKG, ver) < 0
+			       ? -ENOMEM
+			       : PROV_SATISFIED;
 	r = lists_offer(c, CONTAINERD_PKG, ver);
 	if (r != 0)
-		return r < 0 ? r : PROV_SATISFIED;
+		return r < 0 ? r
+		       : prov_note(c, "a configured source offers %s %s", CONTAINERD_PKG, ver) < 0
+			       ? -ENOMEM
+			       : PROV_SATISFIED;
 	/* A source the operator chose (a mirror) offers containerd.io, only not this version: that
 	 * is for the containerd step to say, naming what it offers. --apt-repo adds one anyway. */
 	r = c->o->apt_repo ? 0 : lists_offer(c, CONTAINERD_PKG, NULL);

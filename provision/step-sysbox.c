@@ -44,7 +44,11 @@ int sysbox_satisfied(struct prov_ctx *c)
 		return r;
 	ok = prov_pkg_installed(&p) && upstream_is(p.version, c->o->sysbox_version);
 	prov_pkg_free(&p);
-	return ok ? PROV_SATISFIED : PROV_TODO;
+	if (!ok)
+		return PROV_TODO;
+	return prov_note(c, "%s %s is installed", SYSBOX_PKG, c->o->sysbox_version) < 0
+		       ? -ENOMEM
+		       : PROV_SATISFIED;
 }
 
 /* Running Sysbox containers, counted by cvmprep itself: sysbox-fs's mounts, one per container,

@@ -326,6 +326,11 @@ static void test_satisfied_runs_nothing(void **state _unused_)
 	/* No systemd as PID 1 under this root: services are not verified, and say so. */
 	assert_int_equal(step(&r, "verify")->outcome, PROV_SKIPPED);
 	assert_int_equal(commands(&r), 0);
+	/* Each step says why it did nothing: an empty message tells an operator nothing. */
+	for (size_t i = 0; i < r.res.n_steps; i++) {
+		assert_non_null(r.res.steps[i].message);
+		assert_true(r.res.steps[i].message[0] != '\0');
+	}
 	assert_int_equal(stat_rel("/etc/docker/daemon.json", &after), 0);
 	assert_int_equal(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
 	assert_int_equal(before.st_ino, after.st_ino);
