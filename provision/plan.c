@@ -175,6 +175,7 @@ static void end(struct prov_ctx *c, size_t i, size_t n)
 static int run_step(struct prov_ctx *c, const struct prov_step *st)
 {
 	/* A step without satisfied() (verify) always runs, and is its own verification. */
+	_cleanup_free_ char *applied = NULL;
 	int r;
 
 	/* Not yet skipped: apply may record that it does not apply after all. */
@@ -213,7 +214,11 @@ static int run_step(struct prov_ctx *c, const struct prov_step *st)
 			c->cur->outcome = PROV_DONE;
 		return 0;
 	}
+	/* The message stays what apply did, not what the re-read says. */
+	applied = TAKE_PTR(c->cur->message);
 	r = st->satisfied(c);
+	free(c->cur->message);
+	c->cur->message = TAKE_PTR(applied);
 	if (r == -ENOMEM)
 		return r;
 	if (r != PROV_SATISFIED) {
