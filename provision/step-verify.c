@@ -5,6 +5,7 @@
  * systemd (a chroot, an image build) the step says so as skipped. */
 #include <fcntl.h>
 
+#include "core/strbuf.h"
 #include "core/util.h"
 #include "preflight.h"
 #include "steps.h"
@@ -65,6 +66,28 @@ static bool systemd_runs(const struct prov_ctx *c)
 	return host_read_line(c->h, "/proc/1/comm", &comm) == 0 && streq(comm, "systemd");
 }
 
+/* Fails naming each unit whose line of `systemctl is-active` output is not "active" (one line
+ * per unit, in argv's order; a unit with no line is "unknown"). */
+static int services_down(struct prov_ctx *c, const char *const *units, const char *out)
+{
+	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+	const char *p = out;
+
+	for (size_t i = 0; units[i]; i++) {
+		size_t n = strcspn(p, "\n");
+
+		if (!n)
+			strbuf_add_sep(&sb, ", ", "%s is unknown", units[i]);
+		else if (n != strlen("active") || strncmp(p, "active", n) != 0)
+			strbuf_add_sep(&sb, ", ", "%s is %.*s", units[i], (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	if (sb.err)
+		return sb.err;
+	return prov_fail(c, "Sysbox's services are not all active: %s",
+			 sb.len ? strbuf_str(&sb) : "systemctl is-active failed");
+}
+
 /* systemctl is-active of Sysbox's units, and sysbox-mgr's socket. */
 static int check_services(struct prov_ctx *c)
 {
@@ -77,10 +100,10 @@ static int check_services(struct prov_ctx *c)
 	r = prov_run(c, PROV_QUERY, PROV_QUERY_TIMEOUT_S, argv, &cmd);
 	if (r < 0 && r != -ENOMEM)
 		return prov_fail(c, "cannot run %s: %s", SYSTEMCTL, strerror(-r));
-	if (r == 1)
-		return prov_fail(c, "Sysbox's services are not all active: %s", cmd->out);
 	if (r < 0)
 		return r;
+	if (r == 1)
+		return services_down(c, argv + 2, cmd->out ? cmd->out : "");
 	fd = host_openat(c->h, SYSBOX_MGR_SOCK, O_PATH);
 	if (fd < 0)
 		return prov_fail(c, "%s is missing: sysbox-mgr is not serving", SYSBOX_MGR_SOCK);
