@@ -6,9 +6,9 @@
 #include "checks/runner.h"
 #include "cli.h"
 #include "core/cleanup.h"
-#include "core/fileio.h"
 #include "core/util.h"
 #include "options.h"
+#include "reports/docload.h"
 #include "reports/report.h"
 
 enum {
@@ -38,7 +38,8 @@ static const char *const check_help =
 	"  --strict               a warning makes the node incompatible\n"
 	"  --no-probe             run no functional probe (no child process)\n"
 	"  --facts FILE           judge the facts saved by 'cvmprep facts' instead of a host\n"
-	"  --assume KEY=VALUE     replace one fact, for what-if runs (repeatable)\n"
+	"  --assume KEY=VALUE     replace one fact, for what-if runs (repeatable; the\n"
+	"                         report marks each)\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	"exit status: 0 compatible, 1 incompatible (a fail; a warn with --strict), 2 usage\n"
@@ -82,25 +83,27 @@ static int parse_check(int argc, char **argv, struct check_args *a)
 	return -1;
 }
 
-/* Reads the facts file of 'cvmprep facts' into f and the root it was read from. */
+/* Reads the facts file of 'cvmprep facts' into f and the root it was read from. A file that is
+ * not one (not JSON, cut short, another schema or version, no facts) is a usage error naming
+ * the file and what is wrong with it. */
 static int load_facts(const char *path, struct facts *f, char **ret_root)
 {
-	_cleanup_free_ char *text = NULL;
 	_cleanup_(cJSON_Deletep) cJSON *json = NULL;
-	const cJSON *schema, *facts, *root;
+	_cleanup_free_ char *why = NULL;
+	const cJSON *facts, *root;
 	const char *bad = NULL;
 	int r;
 
-	r = read_file(path, 16 * 1024 * 1024, &text, NULL);
+	r = doc_load(path, FACTS_SCHEMA, &json, &why);
+	if (r == -EINVAL)
+		return cli_usage("cannot use '%s': %s", path, why), -EINVAL;
 	if (r < 0)
 		return cli_fail(r, "cannot read '%s'", path);
-	json = cJSON_Parse(text);
-	if (!json)
-		return cli_usage("cannot parse '%s': not JSON", path), -EINVAL;
-	schema = cJSON_GetObjectItemCaseSensitive(json, "schema");
-	if (!cJSON_IsString(schema) || !streq(schema->valuestring, FACTS_SCHEMA))
-		return cli_usage("cannot use '%s': schema is not %s", path, FACTS_SCHEMA), -EINVAL;
 	facts = cJSON_GetObjectItemCaseSensitive(json, "facts");
+	if (!cJSON_IsObject(facts))
+		return cli_usage("cannot use '%s': %s", path,
+				 facts ? "\"facts\" is not an object" : "no \"facts\" object"),
+		       -EINVAL;
 	r = facts_from_json(facts, f, &bad);
 	if (r == -ENOMEM)
 		return cli_oom();
