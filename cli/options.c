@@ -124,6 +124,7 @@ int cli_host_assume(const struct cli_host_opts *o, struct facts *assume)
 {
 	for (size_t i = 0; i < o->assume.n; i++) {
 		_cleanup_free_ char *key = strdup(o->assume.v[i]);
+		_cleanup_free_ char *source = NULL;
 		char *eq = key ? strchr(key, '=') : NULL;
 		const char *bad;
 
@@ -143,7 +144,8 @@ int cli_host_assume(const struct cli_host_opts *o, struct facts *assume)
 			return cli_usage("--assume '%s': '%s' is not one of its values (%s)", key,
 					 eq + 1, bad),
 			       -EINVAL;
-		if (facts_set(assume, key, "--assume", eq + 1) < 0)
+		source = strdup_printf(FACT_SOURCE_ASSUME "%s", key);
+		if (!source || facts_set(assume, key, source, eq + 1) < 0)
 			return cli_oom();
 	}
 	return 0;

@@ -129,7 +129,7 @@ int cli_host_select(const struct cli_host_opts *o, enum selection **ret);
 int cli_host_select_target(const struct cli_host_opts *o, enum check_target t,
 			   enum selection **ret);
 
-/* Records each --assume KEY=VALUE into assume, with the source "--assume". KEY must be a fact a
+/* Records each --assume KEY=VALUE into assume, with the source "--assume KEY". KEY must be a fact a
  * probe can record (checks/factkeys.h) and VALUE, for a fact of fixed values (host.mode), one of
  * them. Returns 0, -EINVAL or -ENOMEM. */
 int cli_host_assume(const struct cli_host_opts *o, struct facts *assume);

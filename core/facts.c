@@ -215,3 +215,10 @@ const struct fact *facts_getf(const struct facts *f, const char *fmt, ...)
 	va_end(ap);
 	return key ? facts_get(f, key) : NULL;
 }
+
+const char *fact_assumed_key(const char *source)
+{
+	const char *key = source ? startswith(source, FACT_SOURCE_ASSUME) : NULL;
+
+	return key && *key ? key : NULL;
+}

@@ -53,4 +53,10 @@ struct cJSON *facts_to_json(const struct facts *f);
  * (*ret_bad names the offending key, static or owned by json), or -ENOMEM. */
 int facts_from_json(const struct cJSON *json, struct facts *f, const char **ret_bad);
 
+/* The source of a fact that --assume KEY=VALUE gave: "--assume KEY", so that each piece of
+ * evidence taken from it says which assumption it is (reports mark them). */
+#define FACT_SOURCE_ASSUME "--assume "
+/* The KEY of such a source, or NULL when source is of a fact read. */
+const char *fact_assumed_key(const char *source);
+
 #endif

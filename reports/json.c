@@ -59,6 +59,51 @@ static bool add_evidence(cJSON *arr, const char *source, const char *value, int 
 	return add_str(o, "value", value);
 }
 
+/* The facts of a what-if run that --assume gave, as {key, value}: only when there are any. */
+static bool add_assumed_facts(cJSON *root, const struct facts *f)
+{
+	cJSON *arr = NULL;
+
+	for (size_t i = 0; f && i < f->n; i++) {
+		cJSON *o;
+
+		if (!fact_assumed_key(f->v[i].source))
+			continue;
+		if (!arr && !(arr = cJSON_AddArrayToObject(root, "assumed")))
+			return false;
+		o = cJSON_CreateObject();
+		if (!o || !cJSON_AddItemToArray(arr, o)) {
+			cJSON_Delete(o);
+			return false;
+		}
+		if (!add_str(o, "key", f->v[i].key) || !add_str(o, "value", f->v[i].value))
+			return false;
+	}
+	return true;
+}
+
+/* The assumed facts a check's evidence holds, each once: only when there are any. */
+static bool add_assumed_evidence(cJSON *o, const struct result *r)
+{
+	cJSON *arr = NULL;
+
+	for (size_t i = 0; i < r->n_evidence; i++) {
+		const char *key = result_assumed_key(r, i);
+		cJSON *s;
+
+		if (!key)
+			continue;
+		if (!arr && !(arr = cJSON_AddArrayToObject(o, "assumed")))
+			return false;
+		s = cJSON_CreateString(key);
+		if (!s || !cJSON_AddItemToArray(arr, s)) {
+			cJSON_Delete(s);
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool add_result(cJSON *arr, const struct result *r)
 {
 	cJSON *o = cJSON_CreateObject(), *ev;
@@ -79,7 +124,7 @@ static bool add_result(cJSON *arr, const struct result *r)
 		if (!add_evidence(ev, r->evidence[i].source, r->evidence[i].value,
 				  r->evidence[i].err))
 			return false;
-	return add_str(o, "docs", r->check->docs) &&
+	return add_assumed_evidence(o, r) && add_str(o, "docs", r->check->docs) &&
 	       cJSON_AddNumberToObject(o, "duration_us", (double)r->duration_us);
 }
 
@@ -128,7 +173,8 @@ static bool add_body(cJSON *root, const struct report *rep)
 	if (!profile || !add_str(profile, "name", rep->cfg->profile->name) ||
 	    !cJSON_AddBoolToObject(profile, "caching", rep->cfg->caching) ||
 	    !cJSON_AddBoolToObject(profile, "shiftfs_autoload", rep->cfg->shiftfs_autoload) ||
-	    !cJSON_AddBoolToObject(profile, "strict", rep->cfg->strict))
+	    !cJSON_AddBoolToObject(profile, "strict", rep->cfg->strict) ||
+	    !add_assumed_facts(root, rep->facts))
 		return false;
 	if (!add_str(root, "verdict", verdict_to_string(rep->verdict)))
 		return false;

@@ -48,6 +48,16 @@ void report_tally(struct report *rep)
 	header_fill(rep, &rep->header);
 }
 
+const char *result_assumed_key(const struct result *r, size_t i)
+{
+	const char *key = fact_assumed_key(r->evidence[i].source);
+
+	for (size_t j = 0; key && j < i; j++)
+		if (streq_ptr(fact_assumed_key(r->evidence[j].source), key))
+			return NULL;
+	return key;
+}
+
 const struct report_format report_formats[] = {
 	{ "text", report_write_text, false },
 	{ "json", report_write_json, false },

@@ -76,6 +76,11 @@ int report_write_nfd(const struct report *rep, bool color, char **ret, size_t *r
  * check that failed or warned, in the recipe's order. Returns 0 or -ENOMEM. */
 int report_write_dockerfile(const struct report *rep, char **ret, size_t *ret_len);
 
+/* The key of the assumed fact (--assume) that evidence i of r is, the first time r's evidence
+ * names it; NULL for evidence read from the host, or named before. Writers mark what-if rows
+ * with it. */
+const char *result_assumed_key(const struct result *r, size_t i);
+
 /* The common head of every JSON document the tool writes: schema, tool, generated_at.
  * Returns the new object or NULL. */
 struct cJSON *report_json_head(const char *schema, time_t when);

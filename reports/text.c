@@ -24,6 +24,45 @@ _Static_assert(ELEMENTSOF(verdict_colors) == _VERDICT_MAX, "verdict_colors");
 /* Wider observed values are cut in the table; the JSON has them whole. */
 #define OBSERVED_WIDTH_MAX 32
 
+/* A what-if run says so under the header: "assumed (what-if): kernel.release=6.8.0, ...". */
+static void write_assumed(FILE *out, const struct facts *f)
+{
+	bool any = false;
+
+	for (size_t i = 0; f && i < f->n; i++) {
+		if (!fact_assumed_key(f->v[i].source))
+			continue;
+		fputs(any ? ", " : "assumed (what-if): ", out);
+		text_escape_fputs(out, f->v[i].key);
+		fputc('=', out);
+		text_escape_fputs(out, f->v[i].value ? f->v[i].value : "");
+		any = true;
+	}
+	if (any)
+		fputc('\n', out);
+}
+
+/* Under a row whose evidence holds assumed facts: "assumed: kernel.release". */
+static void write_row_assumed(FILE *out, int indent, const struct result *r)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < r->n_evidence; i++) {
+		const char *key = result_assumed_key(r, i);
+
+		if (!key)
+			continue;
+		if (!any)
+			fprintf(out, "%*s  assumed: ", indent, "");
+		else
+			fputs(", ", out);
+		text_escape_fputs(out, key);
+		any = true;
+	}
+	if (any)
+		fputc('\n', out);
+}
+
 /* Writes each of the NULL-ended strings, those from the host escaped (escape.h). */
 static void write_header(FILE *out, const struct report *rep)
 {
@@ -47,6 +86,7 @@ static void write_header(FILE *out, const struct report *rep)
 		text_escape_fputs(out, parts[i][1]);
 	}
 	fputs("\n", out);
+	write_assumed(out, rep->facts);
 	if (rep->image) {
 		const struct image *img = rep->image;
 
@@ -99,10 +139,11 @@ static void write_row(FILE *out, const struct result *r, int id_w, int obs_w, bo
 	}
 	text_escape_fputs(out, r->message ? r->message : "");
 	fputc('\n', out);
-	if (r->status == STATUS_PASS || r->status == STATUS_SKIP)
-		return;
-	write_detail(out, 7 + 2 + id_w + 2 + obs_w, "expected", r->expected);
-	write_detail(out, 7 + 2 + id_w + 2 + obs_w, "fix", r->remediation);
+	if (r->status != STATUS_PASS && r->status != STATUS_SKIP) {
+		write_detail(out, 7 + 2 + id_w + 2 + obs_w, "expected", r->expected);
+		write_detail(out, 7 + 2 + id_w + 2 + obs_w, "fix", r->remediation);
+	}
+	write_row_assumed(out, 7 + 2 + id_w + 2 + obs_w, r);
 }
 
 int report_write_text(const struct report *rep, bool color, char **ret, size_t *ret_len)
