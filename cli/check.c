@@ -8,12 +8,14 @@
 #include "core/cleanup.h"
 #include "core/util.h"
 #include "options.h"
+#include "reports/diff.h"
 #include "reports/docload.h"
 #include "reports/report.h"
 
 enum {
 	OPT_FORMAT = _CLI_OPT_MAX,
 	OPT_FACTS,
+	OPT_BASELINE,
 };
 
 static const char *const check_help =
@@ -40,9 +42,12 @@ static const char *const check_help =
 	"  --facts FILE           judge the facts saved by 'cvmprep facts' instead of a host\n"
 	"  --assume KEY=VALUE     replace one fact, for what-if runs (repeatable; the\n"
 	"                         report marks each)\n"
+	"  --baseline FILE        compare with an earlier JSON report: regressions, fixes\n"
+	"                         and changes follow the report; a regression exits 1\n"
 	"  -h, --help             show this help\n"
 	"\n"
-	"exit status: 0 compatible, 1 incompatible (a fail; a warn with --strict), 2 usage\n"
+	"exit status: 0 compatible, 1 incompatible (a fail; a warn with --strict; a regression\n"
+	"from --baseline), 2 usage\n"
 	"error, 3 undecided (some evidence could not be read), 70 internal error\n";
 
 struct check_args {
@@ -50,6 +55,7 @@ struct check_args {
 	const char *format;
 	const char *output;
 	const char *facts;
+	const char *baseline;
 };
 
 /* Parses the options of check; returns -1 to go on, else the exit code. */
@@ -62,6 +68,7 @@ static int parse_check(int argc, char **argv, struct check_args *a)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "facts", required_argument, NULL, OPT_FACTS },
+		{ "baseline", required_argument, NULL, OPT_BASELINE },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -72,6 +79,7 @@ static int parse_check(int argc, char **argv, struct check_args *a)
 		case OPT_FORMAT: a->format = optarg; break;
 		case 'o': a->output = optarg; break;
 		case OPT_FACTS: a->facts = optarg; break;
+		case OPT_BASELINE: a->baseline = optarg; break;
 		case 'h': fputs(check_help, stdout); return EXIT_SUCCESS;
 		case CLI_OPT_FAILED: return cli_exit_code(a->host.err);
 		default: return cli_getopt_error(c, argv);
@@ -128,6 +136,24 @@ static int unknown_format(const char *name)
 	return cli_usage("unknown format '%s' (%s)", name, names);
 }
 
+/* --baseline: this run, as its JSON report, compared with the earlier one. */
+static int compare_baseline(const struct report *rep, const struct report_doc *old,
+			    struct report_doc *now, struct report_diff *ret)
+{
+	_cleanup_free_ char *why = NULL;
+	cJSON *json = report_json(rep);
+	int r;
+
+	if (!json)
+		return cli_oom();
+	r = report_doc_from_json(json, NULL, now, &why);
+	if (r == -EINVAL) /* our own report: a bug */
+		return cli_usage("cannot compare this run: %s", why), -EFAULT;
+	if (r < 0 || report_diff(old, now, ret) < 0)
+		return cli_oom();
+	return 0;
+}
+
 static int run_check(struct check_args *a)
 {
 	_cleanup_free_ enum selection *sel = NULL;
@@ -138,8 +164,10 @@ static int run_check(struct check_args *a)
 	const struct report_format *fmt;
 	struct result *results = NULL;
 	struct report rep = { 0 };
+	struct report_doc base = { 0 }, now = { 0 };
+	struct report_diff diff = { 0 };
 	size_t n = 0, len;
-	int r;
+	int r, code;
 
 	r = cli_host_config(&a->host, &cfg);
 	if (r < 0)
@@ -160,6 +188,9 @@ static int run_check(struct check_args *a)
 	}
 	r = cli_host_assume(&a->host, &assume);
 	if (r < 0)
+		goto out;
+	/* Before any work: a baseline that cannot be used is a usage error. */
+	if (a->baseline && (r = cli_report_load(a->baseline, &base)) < 0)
 		goto out;
 	if (a->facts)
 		r = load_facts(a->facts, &f, &facts_root);
@@ -182,9 +213,21 @@ static int run_check(struct check_args *a)
 		.generated_at = time(NULL),
 	};
 	report_tally(&rep);
+	code = verdict_exit_code(rep.verdict);
+	if (a->baseline) {
+		r = compare_baseline(&rep, &base, &now, &diff);
+		if (r < 0)
+			goto out;
+		rep.baseline = &diff;
+		if (diff.regressed)
+			code = 1;
+	}
 	r = fmt->write(&rep, cli_want_color(a->output), &text, &len);
-	r = cli_emit_report(r, fmt->name, a->output, text, len, verdict_exit_code(rep.verdict));
+	r = cli_emit_report(r, fmt->name, a->output, text, len, code);
 out:
+	report_diff_free(&diff);
+	report_doc_free(&now);
+	report_doc_free(&base);
 	results_free(results, n);
 	facts_free(&f);
 	facts_free(&assume);

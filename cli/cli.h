@@ -47,6 +47,7 @@ extern const struct cli_cmd cli_cmd_explain;
 extern const struct cli_cmd cli_cmd_hostpaths;
 extern const struct cli_cmd cli_cmd_provision;
 extern const struct cli_cmd cli_cmd_image;
+extern const struct cli_cmd cli_cmd_diff;
 
 /*
  * Runs cmd with argv[0] its name: enforces cmd->flags, resets getopt for it, names it in every
@@ -109,5 +110,10 @@ int cli_stdout_done(int r);
 
 /* Whether text output goes to a colour terminal: stdout, no NO_COLOR, TERM not dumb. */
 bool cli_want_color(const char *output);
+
+struct report_doc;
+/* Reads the JSON report at path for a comparison (diff, check --baseline). Returns 0, or after
+ * the message naming the file and what is wrong: -EINVAL or -ENOMEM. */
+int cli_report_load(const char *path, struct report_doc *ret);
 
 #endif

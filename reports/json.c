@@ -4,6 +4,7 @@
 
 #include "core/cleanup.h"
 #include "core/util.h"
+#include "diff.h"
 #include "report.h"
 
 /* Adds s, or null when s is NULL. */
@@ -163,6 +164,18 @@ static bool add_image(cJSON *root, const struct image *img)
 	       add_strv(o, "env", m->env);
 }
 
+/* `check --baseline`: the comparison with the earlier report. */
+static bool add_baseline(cJSON *root, const struct report_diff *d)
+{
+	cJSON *o = report_diff_json(d);
+
+	if (!o || !cJSON_AddItemToObject(root, "baseline", o)) {
+		cJSON_Delete(o);
+		return false;
+	}
+	return true;
+}
+
 static bool add_body(cJSON *root, const struct report *rep)
 {
 	cJSON *profile, *summary, *checks;
@@ -192,16 +205,27 @@ static bool add_body(cJSON *root, const struct report *rep)
 			return false;
 	if (rep->image && !add_image(root, rep->image))
 		return false;
+	if (rep->baseline && !add_baseline(root, rep->baseline))
+		return false;
 	if (rep->provision)
 		return cJSON_AddItemReferenceToObject(root, "provision", (cJSON *)rep->provision);
 	return cJSON_AddNullToObject(root, "provision") != NULL;
 }
 
+cJSON *report_json(const struct report *rep)
+{
+	cJSON *root = report_json_head(REPORT_SCHEMA, rep->generated_at);
+
+	if (root && !add_body(root, rep)) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
 int report_write_json(const struct report *rep, bool color _unused_, char **ret, size_t *ret_len)
 {
-	_cleanup_(cJSON_Deletep) cJSON *root = report_json_head(REPORT_SCHEMA, rep->generated_at);
+	_cleanup_(cJSON_Deletep) cJSON *root = report_json(rep);
 
-	if (!root || !add_body(root, rep))
-		return -ENOMEM;
-	return json_print(root, ret, ret_len);
+	return root ? json_print(root, ret, ret_len) : -ENOMEM;
 }

@@ -29,6 +29,8 @@ struct report_header {
 	size_t n_mode_evidence;
 };
 
+struct report_diff;
+
 struct report {
 	/* Given by the caller. */
 	const struct config *cfg;
@@ -42,6 +44,8 @@ struct report {
 	const struct cJSON *provision;
 	/* `cvmprep image`: the image judged (its format and configuration), or NULL. */
 	const struct image *image;
+	/* `check --baseline`: this run compared with an earlier report (diff.h), or NULL. */
+	const struct report_diff *baseline;
 	/* Filled by report_tally. */
 	unsigned summary[_STATUS_MAX];
 	enum verdict verdict;
@@ -80,6 +84,9 @@ int report_write_dockerfile(const struct report *rep, char **ret, size_t *ret_le
  * names it; NULL for evidence read from the host, or named before. Writers mark what-if rows
  * with it. */
 const char *result_assumed_key(const struct result *r, size_t i);
+
+/* The JSON report as report_write_json writes it. Returns NULL on allocation failure. */
+struct cJSON *report_json(const struct report *rep);
 
 /* The common head of every JSON document the tool writes: schema, tool, generated_at.
  * Returns the new object or NULL. */

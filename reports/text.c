@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "core/util.h"
+#include "diff.h"
 #include "escape.h"
 #include "report.h"
 
@@ -146,6 +147,18 @@ static void write_row(FILE *out, const struct result *r, int id_w, int obs_w, bo
 	write_row_assumed(out, 7 + 2 + id_w + 2 + obs_w, r);
 }
 
+/* `check --baseline`: the comparison with the earlier report, after the verdict. */
+static int write_baseline(FILE *out, const struct report_diff *d)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r = report_diff_write_text(d, false, &text, &len);
+
+	if (r >= 0)
+		fwrite(text, 1, len, out);
+	return r;
+}
+
 int report_write_text(const struct report *rep, bool color, char **ret, size_t *ret_len)
 {
 	char *buf = NULL;
@@ -174,6 +187,11 @@ int report_write_text(const struct report *rep, bool color, char **ret, size_t *
 			s + 1 < _STATUS_MAX ? ", " : "\n");
 	fprintf(out, "verdict: %s%s%s (exit %d)\n", color ? verdict_colors[rep->verdict] : "",
 		verdict_to_string(rep->verdict), color ? RESET : "", verdict_exit_code(rep->verdict));
+	if (rep->baseline && write_baseline(out, rep->baseline) < 0) {
+		fclose(out);
+		free(buf);
+		return -ENOMEM;
+	}
 	if (fclose(out) != 0) {
 		free(buf);
 		return -ENOMEM;

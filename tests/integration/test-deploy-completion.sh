@@ -59,6 +59,10 @@ mkdir -p "$WORK/dirs/alpha" "$WORK/dirs/beta"
 : >"$WORK/dirs/afile"
 expect_completion "--root: directories" "$WORK/dirs/alpha" "$CVMPREP" check --root "$WORK/dirs/a"
 expect_completion "-o: files" "$WORK/dirs/afile $WORK/dirs/alpha" "$CVMPREP" check -o "$WORK/dirs/a"
+expect_completion "--baseline: files" "$WORK/dirs/afile $WORK/dirs/alpha" "$CVMPREP" check --baseline "$WORK/dirs/a"
+expect_completion "diff: its reports are files" "$WORK/dirs/afile $WORK/dirs/alpha" "$CVMPREP" diff "$WORK/dirs/a"
+expect_completion "diff: the second report after the first" "$WORK/dirs/afile $WORK/dirs/alpha" "$CVMPREP" diff "$WORK/dirs/afile" "$WORK/dirs/a"
+expect_completion "diff --format" "json text" "$CVMPREP" diff --format ""
 
 # Every option of every command's help is offered for that command.
 for cmd in $commands; do
@@ -72,7 +76,7 @@ done
 values() {
 	bash --norc --noprofile -c '. "$1"; _cvmprep_values "$2" "$3"' bash "$COMPLETION" "$1" "$2" | tr ' ' '\n' | LC_ALL=C sort | tr '\n' ' '
 }
-for pair in check:--format provision:--format image:--format hostpaths:--format list:--format check:--mode provision:--mode; do
+for pair in check:--format provision:--format image:--format hostpaths:--format list:--format diff:--format check:--mode provision:--mode; do
 	cmd=${pair%%:*} opt=${pair#*:}
 	# provision: --dry-run, should the value ever be taken; image: a SOURCE, read only past the options.
 	extra=()

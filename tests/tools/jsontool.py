@@ -10,13 +10,28 @@ import sys
 
 
 def validate(schema_path, path):
+    import glob
+    import os
+    import warnings
+
     import jsonschema
 
     with open(schema_path) as f:
         schema = json.load(f)
     with open(path) as f:
         doc = json.load(f)
-    validator = jsonschema.Draft202012Validator(schema)
+    # A schema may refer to another of its directory by $id (a report's baseline is a
+    # comparison of the diff schema).
+    store = {}
+    for other in glob.glob(os.path.join(os.path.dirname(os.path.abspath(schema_path)), "*.json")):
+        with open(other) as f:
+            s = json.load(f)
+        if "$id" in s:
+            store[s["$id"]] = s
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        resolver = jsonschema.RefResolver.from_schema(schema, store=store)
+    validator = jsonschema.Draft202012Validator(schema, resolver=resolver)
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
     for e in errors:
         print(f"{path}: {'/'.join(map(str, e.path)) or '(root)'}: {e.message}", file=sys.stderr)
