@@ -2,6 +2,7 @@
 #include "apt.h"
 
 #include "aptparse.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 #include "pkgdb.h"
 
@@ -212,6 +213,7 @@ static void add_specs(struct argvb *a, const char *const *specs)
 int apt_check_transaction(struct prov_ctx *c, const char *const *specs,
 			  const char *const *names, const char *way_out)
 {
+	_cleanup_strbuf_ struct strbuf what = STRBUF_INIT;
 	struct txn t = { .names = names, .h = c->h };
 	struct argvb a = { 0 };
 	const struct prov_cmd *cmd;
@@ -229,9 +231,13 @@ int apt_check_transaction(struct prov_ctx *c, const char *const *specs,
 	argvb_done(&a);
 	if (r < 0 && r != -ENOMEM)
 		return prov_fail(c, "cannot run %s: %s", APT_GET, strerror(-r));
+	for (size_t i = 0; specs[i]; i++)
+		strbuf_add_sep(&what, " and ", "%s", specs[i]);
+	if (what.err)
+		return what.err;
 	if (r == 1)
 		return prov_fail(c, "apt-get cannot resolve installing %s: %s; nothing was changed",
-				 specs[0], cmd->tail);
+				 strbuf_str(&what), cmd->tail);
 	if (r < 0)
 		return r;
 	r = apt_sim_parse(cmd->out, cmd->out_len, txn_cb, &t, &line);
@@ -243,8 +249,8 @@ int apt_check_transaction(struct prov_ctx *c, const char *const *specs,
 		return r;
 	}
 	if (t.n_problems) {
-		r = prov_fail(c, "refused, nothing was changed: installing %s would %s; %s", specs[0],
-			      t.problems, way_out);
+		r = prov_fail(c, "refused, nothing was changed: installing %s would %s; %s",
+			      strbuf_str(&what), t.problems, way_out);
 		free(t.problems);
 		return r;
 	}

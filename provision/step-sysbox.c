@@ -7,6 +7,8 @@
 #include <sys/utsname.h>
 
 #include "apt.h"
+#include "core/dpkg.h"
+#include "core/path.h"
 #include "core/util.h"
 #include "download.h"
 #include "pkgdb.h"
@@ -20,6 +22,27 @@
 #define SYSBOX_DEB_COPY "/var/cache/cvmprep/sysbox-ce.deb"
 /* sysbox-fs mounts one FUSE file system per running Sysbox container under here. */
 #define SYSBOXFS_MNT "/var/lib/sysboxfs/"
+
+/* Sysbox 0.7.0 and later mount with fusermount3, while sysbox-ce still says `Depends: fuse`:
+ * installed with it, fuse3 satisfies that (it Provides fuse) and apt does not pick fuse 2.x,
+ * which has no fusermount3 (https://github.com/nestybox/sysbox-pkgr, deb/sysbox-ce/control). */
+#define FUSE3_PKG "fuse3"
+#define FUSE3_SINCE "0.7.0"
+
+static bool wants_fuse3(const struct prov_ctx *c)
+{
+	int cmp;
+
+	return dpkg_version_compare(c->o->sysbox_version, FUSE3_SINCE, &cmp) == 0 && cmp >= 0;
+}
+
+/* Whether fusermount3 is where sysbox-fs looks (its service's PATH): 1, 0, or -errno. */
+static int has_fusermount3(const struct prov_ctx *c)
+{
+	_cleanup_free_ char *where = NULL;
+
+	return path_find_program(c->h, PATH_SYSTEMD, "fusermount3", &where);
+}
 
 /* Whether version's upstream part is want ("0.7.1-0" for "0.7.1"). */
 static bool upstream_is(const char *version, const char *want)
@@ -44,6 +67,12 @@ int sysbox_satisfied(struct prov_ctx *c)
 		return r;
 	ok = prov_pkg_installed(&p) && upstream_is(p.version, c->o->sysbox_version);
 	prov_pkg_free(&p);
+	if (ok && wants_fuse3(c)) {
+		r = has_fusermount3(c);
+		if (r < 0)
+			return r;
+		ok = r > 0;
+	}
 	if (!ok)
 		return PROV_TODO;
 	return prov_note(c, "%s %s is installed", SYSBOX_PKG, c->o->sysbox_version) < 0
@@ -239,7 +268,7 @@ static int choose_source(struct prov_ctx *c, const char **ret_spec, char **ret_o
 
 int sysbox_apply(struct prov_ctx *c)
 {
-	const char *names[] = { SYSBOX_PKG, NULL }, *spec = NULL;
+	const char *names[] = { SYSBOX_PKG, NULL, NULL }, *spec = NULL;
 	_cleanup_free_ char *owned = NULL;
 	bool file = false;
 	int r;
@@ -249,7 +278,10 @@ int sysbox_apply(struct prov_ctx *c)
 		return r;
 	r = choose_source(c, &spec, &owned, &file);
 	if (r >= 0) {
-		const char *specs[] = { spec, NULL };
+		const char *specs[] = { spec, NULL, NULL };
+
+		if (wants_fuse3(c))
+			specs[1] = names[1] = FUSE3_PKG;
 
 		/* Under --dry-run no .deb was put where a chrooted apt-get would read it. */
 		if (!c->o->dry_run || !file)
@@ -262,7 +294,9 @@ int sysbox_apply(struct prov_ctx *c)
 		root_unlink(c->h->root_fd, SYSBOX_DEB_COPY);
 	if (r < 0)
 		return r;
-	return c->o->dry_run ? prov_note_more(c, "%s %s would be installed", SYSBOX_PKG,
-					      c->o->sysbox_version)
-			     : prov_note(c, "%s %s installed", SYSBOX_PKG, c->o->sysbox_version);
+	return c->o->dry_run ? prov_note_more(c, "%s %s would be installed%s", SYSBOX_PKG,
+					      c->o->sysbox_version,
+					      wants_fuse3(c) ? " with " FUSE3_PKG : "")
+			     : prov_note(c, "%s %s installed%s", SYSBOX_PKG, c->o->sysbox_version,
+					 wants_fuse3(c) ? " with " FUSE3_PKG : "");
 }

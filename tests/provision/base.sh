@@ -83,8 +83,10 @@ start=$SECONDS
 # binary then does not start in it), and the libraries the provisioner adds (libcurl, OpenSSL,
 # the CA certificates libcurl verifies with).
 libs=kmod,libkmod2,libcjson1,libudev1,libblkid1,zlib1g,libcurl4,libssl3,libarchive13,ca-certificates
-# The real packages the test packages depend on: downloaded, not installed.
-deps=(rsync jq iptables)
+# The real packages the test packages depend on: downloaded, not installed. fuse (2.x) and fuse3
+# cannot be installed together, so fuse is downloaded on its own: both are offered, as on a
+# node, and apt picks one for sysbox-ce's `Depends: fuse`.
+deps=(rsync jq iptables fuse3)
 
 # debootstrap mounts proc and sys in the target: keep those mounts in a namespace of our own.
 unshare --mount --propagation private \
@@ -100,6 +102,9 @@ chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin apt-get -q upd
 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
 	apt-get -q -y --no-install-recommends install --download-only "${deps[@]}" >"$tmp/download.log" 2>&1 ||
 	{ tail -5 "$tmp/download.log" >&2; die_skip "downloading ${deps[*]} failed"; }
+chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+	apt-get -q -y --no-install-recommends install --download-only fuse >>"$tmp/download.log" 2>&1 ||
+	{ tail -5 "$tmp/download.log" >&2; die_skip "downloading fuse failed"; }
 mkdir "$tmp/debs"
 mv "$root"/var/cache/apt/archives/*.deb "$tmp/debs/"
 

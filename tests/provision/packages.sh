@@ -149,7 +149,7 @@ fi
 containers=$(( $(docker ps -a | wc -l) - 1 ))
 note "containers: $containers"
 EOF
-build sysbox-ce 0.7.1-0 $'Depends: jq, rsync, iptables\n'
+build sysbox-ce 0.7.1-0 $'Depends: jq, fuse, rsync, iptables\n'
 cp "$out/pool/sysbox-ce_0.7.1-0_$arch.deb" "$out/sysbox-ce.deb"
 sha256sum "$out/sysbox-ce.deb" | cut -d' ' -f1 >"$out/sysbox-ce.sha256"
 

@@ -239,6 +239,7 @@ static void provisioned(bool docker)
 	put("/lib/systemd/system/sysbox.service", "", 0644);
 	put("/lib/systemd/system/sysbox-mgr.service", "", 0644);
 	put("/lib/systemd/system/sysbox-fs.service", "", 0644);
+	put("/usr/bin/fusermount3", "", 0755); /* sysbox-fs >= 0.7.0 runs it */
 	if (docker) {
 		put("/usr/bin/dockerd", "", 0755);
 		put("/etc/docker/daemon.json",
