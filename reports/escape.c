@@ -132,3 +132,38 @@ char *utf8_escape_invalid(const char *s)
 	*o = '\0';
 	return out;
 }
+
+/* The entity or character reference that stands for c, or NULL when c is written as it is. */
+static const char *xml_ref(unsigned char c, bool attr)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\r': return "&#13;";
+	case '\t': return attr ? "&#9;" : NULL;
+	case '\n': return attr ? "&#10;" : NULL;
+	default: return NULL;
+	}
+}
+
+void xml_escape_fputs(FILE *out, const char *s, bool attr)
+{
+	for (size_t n; *s; s += n) {
+		const unsigned char *p = (const unsigned char *)s;
+		const char *ref = xml_ref(p[0], attr);
+
+		n = utf8_char_len(s);
+		if (ref) {
+			fputs(ref, out);
+		} else if (n == 0 || (p[0] < 0x20 && p[0] != '\t' && p[0] != '\n')) {
+			/* XML 1.0 section 2.2, Char: no reference can carry these */
+			fprintf(out, "\\x%02x", p[0]);
+			n = 1;
+		} else if (n == 3 && p[0] == 0xef && p[1] == 0xbf && p[2] >= 0xbe) {
+			fprintf(out, "\\u%s", p[2] == 0xbe ? "fffe" : "ffff");
+		} else
+			fwrite(s, 1, n, out);
+	}
+}

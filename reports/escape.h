@@ -33,4 +33,14 @@ char *utf8_escape_invalid(const char *s);
 /* Whether s is well-formed UTF-8 throughout. */
 bool utf8_valid(const char *s);
 
+/*
+ * Writes s to out as XML 1.0 character data (attr false) or as an attribute value in double
+ * quotes (attr true): "&", "<", ">" and '"' as entities (">" always, so "]]>" never appears);
+ * what XML 1.0 cannot hold at all, not even as a character reference (C0 controls but tab,
+ * newline and carriage return; U+FFFE, U+FFFF; bytes that are not UTF-8), written "\xNN" or
+ * "\uFFFE" as text; a carriage return as "&#13;", and in an attribute tab and newline as
+ * "&#9;" and "&#10;" too, so that a parser's normalisation gives them back unchanged.
+ */
+void xml_escape_fputs(FILE *out, const char *s, bool attr);
+
 #endif

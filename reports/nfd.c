@@ -50,13 +50,6 @@ static bool label_part_valid(const char *s, size_t n)
 	return true;
 }
 
-static size_t area_len(const char *id)
-{
-	const char *dot = strchr(id, '.');
-
-	return dot ? (size_t)(dot - id) : strlen(id);
-}
-
 /* A check id too long or odd for a label is left out rather than cut into another's name. */
 static void write_label(FILE *out, const char *kind, const char *name, size_t n, enum status s)
 {
@@ -88,14 +81,14 @@ int report_write_nfd(const struct report *rep, bool color _unused_, char **ret, 
 	fprintf(out, NFD_NS "verdict=%s\n", verdict_to_string(rep->verdict));
 	for (size_t i = 0; i < rep->n_results; i++) {
 		const char *id = rep->results[i].check->id;
-		size_t n = area_len(id);
+		size_t n = report_area_len(id);
 		enum status worst = rep->results[i].status;
 		bool first = true;
 
 		for (size_t j = 0; j < rep->n_results && first; j++) {
 			const char *other = rep->results[j].check->id;
 
-			if (area_len(other) != n || strncmp(other, id, n) != 0)
+			if (report_area_len(other) != n || strncmp(other, id, n) != 0)
 				continue;
 			first = j >= i; /* the area's first check writes its label */
 			if (status_rank[rep->results[j].status] > status_rank[worst])

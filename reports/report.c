@@ -61,6 +61,7 @@ const char *result_assumed_key(const struct result *r, size_t i)
 const struct report_format report_formats[] = {
 	{ "text", report_write_text, false },
 	{ "json", report_write_json, false },
+	{ "junit", report_write_junit, true },
 	{ "tap", report_write_tap, true },
 	{ "prom", report_write_prom, true },
 	{ "nfd", report_write_nfd, true },
@@ -73,6 +74,13 @@ const struct report_format *report_format_find(const char *name)
 		if (streq(report_formats[i].name, name))
 			return &report_formats[i];
 	return NULL;
+}
+
+size_t report_area_len(const char *id)
+{
+	const char *dot = strchr(id, '.');
+
+	return dot ? (size_t)(dot - id) : strlen(id);
 }
 
 cJSON *report_json_head(const char *schema, time_t when)

@@ -67,12 +67,16 @@ struct report_format {
 };
 
 const struct report_format *report_format_find(const char *name);
+/* The length of a check id's area: the id up to its first '.' ("kernel" of "kernel.version"). */
+size_t report_area_len(const char *id);
 extern const struct report_format report_formats[];
 extern const size_t n_report_formats;
 
 int report_write_text(const struct report *rep, bool color, char **ret, size_t *ret_len);
 int report_write_json(const struct report *rep, bool color, char **ret, size_t *ret_len);
 int report_write_tap(const struct report *rep, bool color, char **ret, size_t *ret_len);
+/* A JUnit XML document: a <testsuite> per area, a <testcase> per check. */
+int report_write_junit(const struct report *rep, bool color, char **ret, size_t *ret_len);
 int report_write_prom(const struct report *rep, bool color, char **ret, size_t *ret_len);
 /* Returns 0, -ENOMEM, or -EFBIG when the file would reach NFD's 64 KiB limit. */
 int report_write_nfd(const struct report *rep, bool color, char **ret, size_t *ret_len);

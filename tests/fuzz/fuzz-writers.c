@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: the text and JSON writers on a hostname, an os-release name, an observed
- * value and a piece of evidence made of arbitrary bytes. The text must hold no control byte but
- * its line ends; the JSON must be UTF-8 and parse. */
+/* libFuzzer target: the text, JSON and JUnit writers on a hostname, an os-release name, an
+ * observed value and a piece of evidence made of arbitrary bytes. The text must hold no control
+ * byte but its line ends; the JSON must be UTF-8 and parse; the XML must be UTF-8 with only the
+ * characters XML 1.0 allows (a tab only where the input had one), never "]]>". */
 #include <cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,9 +28,23 @@ static void check_text(const char *text, size_t len)
 	}
 }
 
+static void check_xml(const char *xml, size_t len, const char *input)
+{
+	if (strlen(xml) != len || !utf8_valid(xml) || strstr(xml, "]]>") ||
+	    strstr(xml, "\xef\xbf\xbe") || strstr(xml, "\xef\xbf\xbf"))
+		abort();
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)xml[i];
+
+		if ((c < 0x20 && c != '\n' && c != '\t') || (c == '\t' && !strchr(input, '\t')))
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	_cleanup_free_ char *s = strndup((const char *)data, size), *text = NULL, *json = NULL;
+	_cleanup_free_ char *s = strndup((const char *)data, size), *text = NULL, *json = NULL,
+			    *xml = NULL;
 	struct evidence ev = { .source = (char *)"/etc/hostname" };
 	struct result res = { .status = STATUS_FAIL };
 	struct config cfg = { .profile = &profiles[0] };
@@ -60,6 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		cJSON_Delete(parsed);
 	}
+	if (report_write_junit(&rep, false, &xml, &len) == 0)
+		check_xml(xml, len, s);
 out:
 	facts_free(&f);
 	return 0;

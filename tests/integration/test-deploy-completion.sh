@@ -44,8 +44,8 @@ expect_completion "check options by prefix" "--no-probe" "$CVMPREP" check --no
 expect_completion "provision's own and shared options" "--shiftfs-autoload --skip --sysbox-deb --sysbox-sha256 --sysbox-version" \
 	"$CVMPREP" provision --s
 expect_completion "options after a value" "--strict" "$CVMPREP" check --root /tmp --str
-expect_completion "check --format" "json nfd prom tap text" "$CVMPREP" check --format ""
-expect_completion "check --format=j" "json" "$CVMPREP" check --format = j
+expect_completion "check --format" "json junit nfd prom tap text" "$CVMPREP" check --format ""
+expect_completion "check --format=j" "json junit" "$CVMPREP" check --format = j
 expect_completion "hostpaths --format" "table" "$CVMPREP" hostpaths --format t
 expect_completion "check --mode" "auto host pod" "$CVMPREP" check --mode ""
 expect_completion "--profile from cvmprep list" "$profiles" "$CVMPREP" check --profile ""

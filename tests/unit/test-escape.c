@@ -103,6 +103,41 @@ static void test_utf8_escape_invalid(void **state)
 	}
 }
 
+/* XML 1.0: markup characters as entities, ">" always (no "]]>" survives), what no reference
+ * can carry as a text escape, and in attributes the blanks a parser would normalise. */
+static void test_xml_escape(void **state)
+{
+	static const struct {
+		const char *s;
+		bool attr;
+		const char *want;
+	} cases[] = {
+		{ "a<b>&c\"d", false, "a&lt;b&gt;&amp;c&quot;d" },
+		{ "x]]>y", false, "x]]&gt;y" },
+		{ "t\tn\nr\r", false, "t\tn\nr&#13;" },
+		{ "t\tn\nr\r", true, "t&#9;n&#10;r&#13;" },
+		{ "\x01\x1b[2J\x7f", false, "\\x01\\x1b[2J\x7f" }, /* DEL is an XML Char */
+		{ "bad \xff\xc3(", true, "bad \\xff\\xc3(" },
+		{ "nc \xef\xbf\xbe \xef\xbf\xbf \xef\xbf\xbd", false, "nc \\ufffe \\uffff \xef\xbf\xbd" },
+		{ "csi \xc2\x9b caf\xc3\xa9", true, "csi \xc2\x9b caf\xc3\xa9" },
+		{ "", true, "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *out = open_memstream(&buf, &len);
+
+		assert_non_null(out);
+		xml_escape_fputs(out, cases[i].s, cases[i].attr);
+		assert_int_equal(fclose(out), 0);
+		if (!streq(buf, cases[i].want))
+			fail_msg("case %zu: '%s', want '%s'", i, buf, cases[i].want);
+		free(buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -110,6 +145,7 @@ int main(void)
 		cmocka_unit_test(test_text_escape),
 		cmocka_unit_test(test_text_escape_cut),
 		cmocka_unit_test(test_utf8_escape_invalid),
+		cmocka_unit_test(test_xml_escape),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
