@@ -22,6 +22,7 @@ enum {
 	OPT_TARGET,
 	OPT_REPORT,
 	OPT_FORMAT,
+	OPT_METRICS,
 	OPT_CONTAINERD,
 	OPT_SYSBOX,
 	OPT_SYSBOX_DEB,
@@ -43,7 +44,9 @@ static const char *const provision_help =
 	"  --dry-run                print the plan and the commands it would run; change nothing\n"
 	"  --root DIR               provision the system mounted at DIR (chrooted commands)\n"
 	"  --report FILE            write the JSON report (schema cvmprep.report/v1) to FILE\n"
-	"  --format FMT             text (default) or json, on standard output\n"
+	"  --format FMT             text (default), json, or prom (node_exporter textfile\n"
+	"                           metrics: each step's outcome), on standard output\n"
+	"  --metrics FILE           write the prom metrics to FILE, atomically\n"
 	"  --containerd-version V   containerd.io to pin (default " CONTAINERD_PIN_DEFAULT "), or none\n"
 	"  --sysbox-version V       sysbox-ce to install (default " SYSBOX_VERSION_DEFAULT "), or none\n"
 	"  --sysbox-deb PATH|URL    install sysbox-ce from this .deb (a URL is downloaded)\n"
@@ -64,6 +67,7 @@ struct provision_args {
 	struct cli_host_opts host;
 	struct prov_opts o;
 	const char *report;
+	const char *metrics;
 	const char *format;
 };
 
@@ -97,6 +101,7 @@ static int parse_provision(int argc, char **argv, struct provision_args *a)
 		{ "target", required_argument, NULL, OPT_TARGET },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "containerd-version", required_argument, NULL, OPT_CONTAINERD },
 		{ "sysbox-version", required_argument, NULL, OPT_SYSBOX },
 		{ "sysbox-deb", required_argument, NULL, OPT_SYSBOX_DEB },
@@ -120,6 +125,7 @@ static int parse_provision(int argc, char **argv, struct provision_args *a)
 			break;
 		case OPT_REPORT: a->report = optarg; break;
 		case OPT_FORMAT: a->format = optarg; break;
+		case OPT_METRICS: a->metrics = optarg; break;
 		case OPT_CONTAINERD: a->o.containerd_version = version_arg(optarg); break;
 		case OPT_SYSBOX: a->o.sysbox_version = version_arg(optarg); break;
 		case OPT_SYSBOX_DEB: a->o.sysbox_deb = optarg; break;
@@ -137,8 +143,9 @@ static int parse_provision(int argc, char **argv, struct provision_args *a)
 	}
 	if (optind < argc)
 		return cli_usage("unexpected argument '%s'", argv[optind]);
-	if (a->format && !streq(a->format, "text") && !streq(a->format, "json"))
-		return cli_usage("unknown format '%s' (text, json)", a->format);
+	if (a->format && !streq(a->format, "text") && !streq(a->format, "json") &&
+	    !streq(a->format, "prom"))
+		return cli_usage("unknown format '%s' (text, json, prom)", a->format);
 	if (a->o.sysbox_sha256 && !sha256_hex_valid(a->o.sysbox_sha256))
 		return cli_usage("--sysbox-sha256 wants 64 hex digits, not '%s'", a->o.sysbox_sha256);
 	if (a->o.sysbox_deb && strstr(a->o.sysbox_deb, "://") && !download_is_url(a->o.sysbox_deb))
@@ -211,11 +218,12 @@ static void ui_end(void *ud, size_t i, size_t n, const struct prov_step_rec *s)
 	fflush(u->out);
 }
 
+/* The report goes as JSON to --report FILE and, with --format json, to standard output; as
+ * metrics to --metrics FILE and, with --format prom, to standard output. */
 static int emit_report(const struct provision_args *a, const struct host *h,
 		       const struct config *cfg, const struct prov_result *res)
 {
 	_cleanup_(cJSON_Deletep) cJSON *section = prov_report_json(res, &a->o);
-	_cleanup_free_ char *text = NULL;
 	struct report rep = {
 		.cfg = cfg,
 		.facts = &res->facts,
@@ -226,24 +234,36 @@ static int emit_report(const struct provision_args *a, const struct host *h,
 		.generated_at = time(NULL),
 		.provision = section,
 	};
-	bool json_out = a->format && streq(a->format, "json");
-	size_t len;
-	int r;
+	const char *format = a->format ? a->format : "text";
+	const struct {
+		report_writer_fn write;
+		const char *path;
+		bool stdout_too;
+	} outs[] = {
+		{ report_write_json, a->report, streq(format, "json") },
+		{ report_write_prom, a->metrics, streq(format, "prom") },
+	};
 
-	if (!a->report && !json_out)
-		return 0;
 	if (!section)
 		return cli_oom();
 	report_tally(&rep);
-	r = report_write_json(&rep, false, &text, &len);
-	if (r < 0)
-		return cli_oom();
-	if (a->report) {
-		r = cli_emit(a->report, text, len);
+	for (size_t i = 0; i < ELEMENTSOF(outs); i++) {
+		_cleanup_free_ char *text = NULL;
+		size_t len;
+		int r;
+
+		if (!outs[i].path && !outs[i].stdout_too)
+			continue;
+		if (outs[i].write(&rep, false, &text, &len) < 0)
+			return cli_oom();
+		r = outs[i].path ? cli_emit(outs[i].path, text, len) : 0;
+		if (r < 0)
+			return r;
+		r = outs[i].stdout_too ? cli_emit(NULL, text, len) : 0;
 		if (r < 0)
 			return r;
 	}
-	return json_out ? cli_emit(NULL, text, len) : 0;
+	return 0;
 }
 
 static int run_provision(struct provision_args *a)
@@ -252,8 +272,9 @@ static int run_provision(struct provision_args *a)
 	struct host h = { .root_fd = -1, .proc_fd = -1, .sys_fd = -1 };
 	struct facts assume = { 0 };
 	struct prov_result res = { 0 };
-	bool json_out = a->format && streq(a->format, "json");
-	struct ui_state u = { .out = json_out ? stderr : stdout };
+	/* A report on standard output sends the progress to standard error. */
+	bool report_out = a->format && !streq(a->format, "text");
+	struct ui_state u = { .out = report_out ? stderr : stdout };
 	struct prov_ui ui = { ui_begin, ui_line, ui_end, &u };
 	struct config cfg;
 	int r;
