@@ -12,6 +12,7 @@
 #include "core/cleanup.h"
 #include "core/util.h"
 #include "core/version.h"
+#include "sources.h"
 
 /* Where a kernel config is looked for, in this order (kubernetes system-validators). */
 #define KCONFIG_PATHS                                                                              \
@@ -87,6 +88,12 @@ _Static_assert(ELEMENTSOF(ranges) == _RANGE_MAX, "ranges");
 #define WHY_DOCKER_OPT "an optional Docker feature inside CVMs (moby check-config.sh)"
 #define WHY_DOCKER_NET "a Docker network driver inside CVMs (moby check-config.sh)"
 #define WHY_DOCKER_STORAGE "a Docker storage backend inside CVMs (moby check-config.sh)"
+#define WHY_DOCKER_NFT                                                                             \
+	"Docker's nftables firewall backend inside CVMs (moby check-config.sh, optional since "    \
+	"2025)"
+#define WHY_DOCKER_SCTP                                                                            \
+	"SCTP in containers and published SCTP ports inside CVMs (moby check-config.sh, optional " \
+	"since 2025)"
 #define SOURCE_SYSBOX "sysbox docs/user-guide/design.md; kubernetes system-validators (search order)"
 #define SOURCE_DOCKER "moby contrib/check-config.sh; kubernetes system-validators (search order)"
 #define DOCS_SYSBOX "https://github.com/nestybox/sysbox/blob/master/docs/user-guide/design.md"
@@ -95,15 +102,20 @@ _Static_assert(ELEMENTSOF(ranges) == _RANGE_MAX, "ranges");
 #define SOURCE_DOCKER_OPT SOURCE_DOCKER
 #define SOURCE_DOCKER_NET SOURCE_DOCKER
 #define SOURCE_DOCKER_STORAGE SOURCE_DOCKER
+#define SOURCE_DOCKER_NFT "moby contrib/check-config.sh (moby PR 50585: nftables modules)"
+#define SOURCE_DOCKER_SCTP "moby contrib/check-config.sh (moby PR 50906: the SCTP protocol)"
 #define DOCS_DOCKER_CGV1 DOCS_DOCKER
 #define DOCS_DOCKER_OPT DOCS_DOCKER
 #define DOCS_DOCKER_NET DOCS_DOCKER
 #define DOCS_DOCKER_STORAGE DOCS_DOCKER
+#define DOCS_DOCKER_NFT MOBY_PR_NFTABLES
+#define DOCS_DOCKER_SCTP MOBY_PR_SCTP
 
 /*
  * X(option, status when missing, who needs it, kernels it applies to, unless) in report order:
  * Sysbox's set first, then moby contrib/check-config.sh in its order (options already listed are
- * not repeated; version conditions as the script has them, MEMCG_SWAP as moby PR 50555 fixed it).
+ * not repeated; version conditions as the script has them, MEMCG_SWAP as moby PR 50555 fixed it,
+ * the nftables modules and SCTP optional, as moby PRs 50585 and 50906 added them).
  */
 #define KCONFIG_OPTIONS(X)                                                                         \
 	X(NAMESPACES, FAIL, SYSBOX, ANY, NONE)                                                     \
@@ -164,6 +176,7 @@ _Static_assert(ELEMENTSOF(ranges) == _RANGE_MAX, "ranges");
 	X(CFS_BANDWIDTH, WARN, DOCKER_OPT, ANY, NONE)                                              \
 	X(FAIR_GROUP_SCHED, WARN, DOCKER_OPT, ANY, NONE)                                           \
 	X(IP_NF_TARGET_REDIRECT, WARN, DOCKER_OPT, ANY, NONE)                                      \
+	X(IP_SCTP, WARN, DOCKER_SCTP, ANY, NONE)                                                   \
 	X(IP_VS, WARN, DOCKER_OPT, ANY, NONE)                                                      \
 	X(IP_VS_NFCT, WARN, DOCKER_OPT, ANY, NONE)                                                 \
 	X(IP_VS_PROTO_TCP, WARN, DOCKER_OPT, ANY, NONE)                                            \
@@ -171,6 +184,13 @@ _Static_assert(ELEMENTSOF(ranges) == _RANGE_MAX, "ranges");
 	X(IP_VS_RR, WARN, DOCKER_OPT, ANY, NONE)                                                   \
 	X(SECURITY_SELINUX, WARN, DOCKER_OPT, ANY, NONE)                                           \
 	X(SECURITY_APPARMOR, WARN, DOCKER_OPT, ANY, NONE)                                          \
+	X(NFT_CT, WARN, DOCKER_NFT, ANY, NONE)                                                     \
+	X(NFT_FIB_IPV4, WARN, DOCKER_NFT, ANY, NONE)                                               \
+	X(NFT_FIB_IPV6, WARN, DOCKER_NFT, ANY, NONE)                                               \
+	X(NFT_FIB, WARN, DOCKER_NFT, ANY, NONE)                                                    \
+	X(NFT_MASQ, WARN, DOCKER_NFT, ANY, NONE)                                                   \
+	X(NFT_NAT, WARN, DOCKER_NFT, ANY, NONE)                                                    \
+	X(NF_TABLES, WARN, DOCKER_NFT, ANY, NONE)                                                  \
 	X(EXT3_FS, WARN, DOCKER_STORAGE, ANY, EXT4_USE_FOR_EXT2)                                   \
 	X(EXT3_FS_XATTR, WARN, DOCKER_STORAGE, ANY, EXT4_USE_FOR_EXT2)                             \
 	X(EXT3_FS_POSIX_ACL, WARN, DOCKER_STORAGE, ANY, EXT4_USE_FOR_EXT2)                         \

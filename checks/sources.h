@@ -20,4 +20,9 @@
  * autoload), SELinux unsupported, GPUs on bare metal, the containerd.io=1.5.11-1 pin. */
 #define CODER_DOCS_ADMIN "https://coder.com/docs/v1/latest/admin/workspace-management/cvms"
 
+/* moby contrib/check-config.sh gained optional options in 2025, kept by the kernel.config.* table:
+ * the nftables modules of Docker's nftables firewall backend, and SCTP. */
+#define MOBY_PR_NFTABLES "https://github.com/moby/moby/pull/50585"
+#define MOBY_PR_SCTP "https://github.com/moby/moby/pull/50906"
+
 #endif

@@ -183,6 +183,20 @@ valid_json "config.gz: schema" "$SCHEMA" "$WORK/kconfig.json"
 n=$($PY -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["checks"]))' "$WORK/kconfig.json")
 if [ "$n" -ge 86 ]; then pass "kernel.config.*: $n options"; else fail "kernel.config.*: $n options" "want >= 86"; fi
 
+# A CRLF config with blanks after some values (tests/fixtures/kconfig-crlf), read as the kernel's
+# own reader reads it: every status a config gives
+T=$FIXTURES/kconfig-crlf
+C=$T/boot/config-$(cat "$T/proc/sys/kernel/osrelease")
+if [ "$(grep -c $'\r$' "$C")" -eq "$(wc -l <"$C")" ]; then pass "crlf: every line of the fixture ends in CR LF"; else fail "crlf: every line of the fixture ends in CR LF" "$(grep -vc $'\r$' "$C") lines do not"; fi
+MSG="CONFIG_NAMESPACES=y" status_is "crlf: NAMESPACES=y pass" "$T" kernel.config.NAMESPACES pass
+MSG="CONFIG_FUSE_FS=m" status_is "crlf: FUSE_FS=m pass" "$T" kernel.config.FUSE_FS pass
+MSG="CONFIG_NFT_CT=m" status_is "crlf: NFT_CT=m and a blank pass" "$T" kernel.config.NFT_CT pass
+MSG="CONFIG_NFT_NAT=m" status_is "crlf: NFT_NAT=m and a tab pass" "$T" kernel.config.NFT_NAT pass
+MSG="not set" status_is "crlf: CGROUPS not set fail" "$T" kernel.config.CGROUPS fail
+MSG="not set" status_is "crlf: IP_SCTP not set warn" "$T" kernel.config.IP_SCTP warn
+MSG="does not apply to kernel 6.12" status_is "crlf: MEMCG_SWAP on 6.12 (its header) skip" "$T" kernel.config.MEMCG_SWAP skip
+expect_exit "crlf: exit 1 (CGROUPS)" 1 "$CVMPREP" check --root "$T" --only 'kernel.config.*'
+
 T=$WORK/kconfig-other
 new_root "$T" 6.1.0-13-amd64 debian 12
 mkdir -p "$T/boot"

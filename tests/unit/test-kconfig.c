@@ -390,6 +390,13 @@ static const struct rule_case rule_cases[] = {
 	{ "kernel.config.EXT3_FS", { SRC, "kernel.release=6.1.0", "kconfig.EXT3_FS=n", "kconfig.EXT4_USE_FOR_EXT2=y" }, STATUS_PASS, "not needed: CONFIG_EXT4_USE_FOR_EXT2=y", NULL },
 	{ "kernel.config.EXT3_FS", { SRC, "kernel.release=6.1.0", "kconfig.EXT3_FS=n", "kconfig.EXT4_USE_FOR_EXT2=n" }, STATUS_WARN, "not set", NULL },
 	{ "kernel.config.BTRFS_FS", { SRC, "kernel.release=6.1.0", "kconfig.BTRFS_FS=n", "kconfig.OVERLAY_FS=m" }, STATUS_PASS, "not needed", NULL },
+	/* moby's 2025 additions, optional: the nftables modules and SCTP */
+	{ "kernel.config.NF_TABLES", { SRC, "kernel.release=6.12.0", "kconfig.NF_TABLES=m" }, STATUS_PASS, "CONFIG_NF_TABLES=m", NULL },
+	{ "kernel.config.NFT_FIB_IPV6", { SRC, "kernel.release=6.12.0", "kconfig.NFT_FIB_IPV6=y" }, STATUS_PASS, "CONFIG_NFT_FIB_IPV6=y", NULL },
+	{ "kernel.config.NFT_MASQ", { SRC, "kernel.release=3.10.0", "kconfig.NFT_MASQ=n" }, STATUS_WARN, "CONFIG_NFT_MASQ is not set", NULL },
+	{ "kernel.config.IP_SCTP", { SRC, "kernel.release=6.1.0", "kconfig.IP_SCTP=m" }, STATUS_PASS, "CONFIG_IP_SCTP=m", NULL },
+	{ "kernel.config.IP_SCTP", { SRC, "kernel.release=6.1.0", "kconfig.IP_SCTP=n" }, STATUS_WARN, "CONFIG_IP_SCTP is not set", NULL },
+	{ "kernel.config.NFT_NAT", { "kconfig.source!2", "kernel.release=6.1.0" }, STATUS_UNKNOWN, "No such file", NULL },
 	/* no config: unknown, never missing */
 	{ "kernel.config.USER_NS", { "kconfig.source!2", "kernel.release=6.1.0" }, STATUS_UNKNOWN, "No such file", NULL },
 	{ "kernel.config.USER_NS", { "kconfig.source!74" }, STATUS_UNKNOWN, "Bad message", NULL },
@@ -446,6 +453,42 @@ static void test_table(void **state)
 		assert_non_null(startswith(c->docs, "https://"));
 	}
 	assert_true(n >= 86);
+	/* moby's 2025 additions (PRs 50585, 50906), each citing its change */
+	static const char *const added[] = { "NFT_CT",  "NFT_FIB_IPV4", "NFT_FIB_IPV6", "NFT_FIB",
+					     "NFT_MASQ", "NFT_NAT",     "NF_TABLES",    "IP_SCTP" };
+	for (size_t i = 0; i < ELEMENTSOF(added); i++) {
+		char id[64];
+		const struct check *c;
+
+		snprintf(id, sizeof(id), "kernel.config.%s", added[i]);
+		c = checks_find(id);
+		assert_non_null(c);
+		assert_non_null(strstr(c->docs, "github.com/moby/moby/pull/50"));
+		assert_non_null(strstr(c->rule_text, "WARN"));
+	}
+}
+
+/* The options moby's script added in 2025 are read from a config as the others are. */
+static void test_moby_2025(void **state)
+{
+	struct facts f = { 0 };
+
+	(void)state;
+	fresh(RELEASE);
+	put("boot/config-" RELEASE, "# Linux/x86 6.12.0 Kernel Configuration\nCONFIG_NF_TABLES=m\n"
+				     "CONFIG_NFT_CT=m\nCONFIG_NFT_FIB=m\nCONFIG_NFT_FIB_IPV4=m\n"
+				     "# CONFIG_NFT_FIB_IPV6 is not set\nCONFIG_NFT_MASQ=y\n"
+				     "CONFIG_NFT_NAT=m\nCONFIG_IP_SCTP=m\n");
+	probe(&f);
+	want_value(&f, "kconfig.NF_TABLES", "m");
+	want_value(&f, "kconfig.NFT_CT", "m");
+	want_value(&f, "kconfig.NFT_FIB", "m");
+	want_value(&f, "kconfig.NFT_FIB_IPV4", "m");
+	want_value(&f, "kconfig.NFT_FIB_IPV6", "n");
+	want_value(&f, "kconfig.NFT_MASQ", "y");
+	want_value(&f, "kconfig.NFT_NAT", "m");
+	want_value(&f, "kconfig.IP_SCTP", "m");
+	facts_free(&f);
 }
 
 int main(void)
@@ -461,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_not_a_config),
 		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_moby_2025),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_table),
 	};
