@@ -15,7 +15,7 @@ packages=(
 	e2fsprogs xfsprogs btrfs-progs                                 # mkfs for storage tests
 	strace                                                         # --no-probe starts no child
 	valgrind                                                       # make test-valgrind (CI)
-	dpkg                                                           # dpkg-deb, dpkg --root (runtime tests)
+	dpkg xz-utils                                                  # dpkg-deb, dpkg --root (runtime tests); Debian kernel configs
 	debootstrap apt-utils gnupg zstd iproute2                      # provisioning test bed: base root, apt-ftparchive, repo key
 	umoci skopeo                                                   # image tests: OCI layouts and docker-save archives, offline
 	groff-base mandoc bash-completion                              # the man page's linters; completion beside bash-completion
