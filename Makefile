@@ -1,6 +1,8 @@
 # cvmprep — one non-recursive Makefile. `make help` lists the targets.
 
 PKGS      := libkmod blkid libudev libcjson zlib libcrypto libcurl libarchive
+# Of those, the libraries loaded on first use (core/dlibs.h): compiled against, never linked.
+DL_PKGS   := libkmod libcrypto libcurl libarchive
 TEST_PKGS := cmocka
 
 CC        ?= cc
@@ -26,7 +28,7 @@ endif
 
 # Recursive (=) so that pkg-config runs only after ci/deps.sh has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(DL_PKGS),$(PKGS)))
 TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS))
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS))
 

@@ -5,16 +5,16 @@
  * this probe itself, since libkmod's own loaded-state calls hard-code /proc and /sys.
  */
 #include <fcntl.h>
-#include <libkmod.h>
 #include <sys/stat.h>
 
 #include "checks.h"
+#include "core/dlibs.h"
 #include "core/util.h"
 #include "core/version.h"
 
-DEFINE_CLEANUP(struct kmod_ctx *, kmod_unref)
-DEFINE_CLEANUP(struct kmod_module *, kmod_module_unref)
-DEFINE_CLEANUP(struct kmod_list *, kmod_module_unref_list)
+DEFINE_CLEANUP(struct kmod_ctx *, sym_kmod_unref)
+DEFINE_CLEANUP(struct kmod_module *, sym_kmod_module_unref)
+DEFINE_CLEANUP(struct kmod_list *, sym_kmod_module_unref_list)
 
 #define PROC_MODULES "/proc/modules"
 #define PROC_FILESYSTEMS "/proc/filesystems"
@@ -58,8 +58,8 @@ static void kmod_quiet(void *data _unused_, int priority _unused_, const char *f
  */
 static const char *kmod_state(struct kmod_ctx *ctx, const char *name, int *ret_err)
 {
-	_cleanup_(kmod_module_unrefp) struct kmod_module *mod = NULL;
-	_cleanup_(kmod_module_unref_listp) struct kmod_list *list = NULL;
+	_cleanup_(sym_kmod_module_unrefp) struct kmod_module *mod = NULL;
+	_cleanup_(sym_kmod_module_unref_listp) struct kmod_list *list = NULL;
 	_cleanup_free_ char *alias = strdup_printf("fs-%s", name);
 	int r;
 
@@ -67,17 +67,17 @@ static const char *kmod_state(struct kmod_ctx *ctx, const char *name, int *ret_e
 		*ret_err = -ENOMEM;
 		return NULL;
 	}
-	r = kmod_module_new_from_name_lookup(ctx, name, &mod);
+	r = sym_kmod_module_new_from_name_lookup(ctx, name, &mod);
 	if (r >= 0 && !mod) {
-		r = kmod_module_new_from_lookup(ctx, alias, &list);
+		r = sym_kmod_module_new_from_lookup(ctx, alias, &list);
 		if (r >= 0 && list)
-			mod = kmod_module_get_module(list);
+			mod = sym_kmod_module_get_module(list);
 	}
 	*ret_err = r < 0 ? r : 0;
 	if (!mod)
 		return NULL;
 	/* A module found but without a file is one modules.builtin names. */
-	return kmod_module_get_path(mod) ? "available" : "builtin";
+	return sym_kmod_module_get_path(mod) ? "available" : "builtin";
 }
 
 /* The files libkmod reads in a module directory (libkmod.c's index_files[], the builtin
@@ -132,7 +132,8 @@ static int kmod_files_check(int dfd)
 
 /* Opens libkmod on /lib/modules/<release> of the host, with no modprobe.d configuration (ours
  * would not be the host's). Returns 0, *ret_ctx and *ret_dfd (the directory libkmod reads
- * through: close it after kmod_unref), or -errno when its module index cannot be read. */
+ * through: close it after kmod_unref), or -errno when its module index cannot be read;
+ * -ELIBACC when libkmod cannot be loaded (dlib_kmod.reason). */
 static int kmod_open(const struct host *h, const char *moddir, struct kmod_ctx **ret_ctx,
 		     int *ret_dfd)
 {
@@ -165,10 +166,14 @@ static int kmod_open(const struct host *h, const char *moddir, struct kmod_ctx *
 	}
 	if (r < 0)
 		return r;
-	ctx = kmod_new(dir, (const char *const *)no_config);
+	/* Loaded only now: a host without a module index does not pay for libkmod. */
+	r = dlib_load(&dlib_kmod);
+	if (r < 0)
+		return r;
+	ctx = sym_kmod_new(dir, (const char *const *)no_config);
 	if (!ctx)
 		return -ENOMEM;
-	kmod_set_log_fn(ctx, kmod_quiet, NULL);
+	sym_kmod_set_log_fn(ctx, kmod_quiet, NULL);
 	*ret_ctx = ctx;
 	*ret_dfd = dfd;
 	dfd = -1;
@@ -201,7 +206,7 @@ static int record_filesystems(const struct host *h, struct facts *f, char **ret_
 int probe_modules(const struct host *h, const struct config *cfg _unused_, struct facts *f)
 {
 	_cleanup_close_ int kmod_dfd = -1; /* declared first: closed after kmod_unref */
-	_cleanup_(kmod_unrefp) struct kmod_ctx *ctx = NULL;
+	_cleanup_(sym_kmod_unrefp) struct kmod_ctx *ctx = NULL;
 	_cleanup_free_ char *fs = NULL, *loaded = NULL, *moddir = NULL;
 	const struct fact *rel = facts_get(f, "kernel.release");
 	bool no_modules;
@@ -249,8 +254,9 @@ int probe_modules(const struct host *h, const struct config *cfg _unused_, struc
 					      listed(fs, module_names[i], true) ? "builtin" : "absent");
 			else if (loaded_err < 0) /* not in the indexes, but it might be loaded */
 				r = facts_set_err(f, key, PROC_MODULES, -loaded_err);
-			else
-				r = facts_set_err(f, key, moddir, -err);
+			else /* ELIBACC: libkmod could not be loaded, and the source says why */
+				r = facts_set_err(f, key, err == -ELIBACC ? dlib_kmod.reason : moddir,
+						  -err);
 		}
 		if (r < 0)
 			return r;

@@ -2,16 +2,14 @@
 /* Blobs read once with their digest checked, and layers streamed into the index (layer.h). */
 #include "layer.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/dlibs.h"
 #include "core/util.h"
 
 int blob_open(struct blob *b, const struct image_desc *desc, int fd, struct archive *outer)
@@ -21,8 +19,8 @@ int blob_open(struct blob *b, const struct image_desc *desc, int fd, struct arch
 	b->desc = desc;
 	b->n = 0;
 	b->eof = false;
-	b->md = EVP_MD_CTX_new();
-	if (!b->md || EVP_DigestInit_ex(b->md, EVP_sha256(), NULL) != 1) {
+	b->md = sym_EVP_MD_CTX_new();
+	if (!b->md || sym_EVP_DigestInit_ex(b->md, sym_EVP_sha256(), NULL) != 1) {
 		blob_close(b);
 		return -ENOMEM;
 	}
@@ -34,7 +32,7 @@ void blob_close(struct blob *b)
 	if (b->fd >= 0)
 		close(b->fd);
 	b->fd = -1;
-	EVP_MD_CTX_free(b->md);
+	sym_EVP_MD_CTX_free(b->md);
 	b->md = NULL;
 }
 
@@ -46,7 +44,7 @@ static ssize_t blob_next(struct blob *b)
 	if (b->eof)
 		return 0;
 	if (b->outer)
-		n = archive_read_data(b->outer, b->buf, sizeof(b->buf));
+		n = sym_archive_read_data(b->outer, b->buf, sizeof(b->buf));
 	else
 		do
 			n = read(b->fd, b->buf, sizeof(b->buf));
@@ -55,7 +53,7 @@ static ssize_t blob_next(struct blob *b)
 		return -EIO;
 	if (n == 0)
 		b->eof = true;
-	if (n > 0 && EVP_DigestUpdate(b->md, b->buf, (size_t)n) != 1)
+	if (n > 0 && sym_EVP_DigestUpdate(b->md, b->buf, (size_t)n) != 1)
 		return -EIO;
 	b->n += (unsigned long long)n;
 	return n;
@@ -72,13 +70,13 @@ int blob_verify(struct blob *b, char **ret_why)
 		;
 	if (n < 0)
 		return image_why(ret_why, -EIO, "cannot read '%s'%s%s", b->desc->name,
-			       b->outer ? ": " : "", b->outer ? archive_error_string(b->outer) : "");
+			       b->outer ? ": " : "", b->outer ? sym_archive_error_string(b->outer) : "");
 	if (b->desc->size >= 0 && b->n != (unsigned long long)b->desc->size)
 		return image_why(ret_why, -EBADMSG, "'%s' has %llu bytes, its descriptor says %lld",
 			       b->desc->name, b->n, b->desc->size);
 	if (!b->desc->digest)
 		return 0;
-	if (EVP_DigestFinal_ex(b->md, md, &md_len) != 1)
+	if (sym_EVP_DigestFinal_ex(b->md, md, &md_len) != 1)
 		return -EIO;
 	for (unsigned i = 0; i < md_len; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
@@ -126,7 +124,7 @@ static la_ssize_t layer_read_cb(struct archive *a, void *userdata, const void **
 	ssize_t n = blob_next(b);
 
 	if (n < 0) {
-		archive_set_error(a, EIO, "cannot read the layer");
+		sym_archive_set_error(a, EIO, "cannot read the layer");
 		return -1;
 	}
 	*ret_buf = b->buf;
@@ -135,7 +133,7 @@ static la_ssize_t layer_read_cb(struct archive *a, void *userdata, const void **
 
 static enum image_type entry_type(struct archive_entry *e)
 {
-	switch (archive_entry_filetype(e)) {
+	switch (sym_archive_entry_filetype(e)) {
 	case AE_IFREG: return IMAGE_REG;
 	case AE_IFDIR: return IMAGE_DIR;
 	case AE_IFLNK: return IMAGE_LNK;
@@ -153,7 +151,7 @@ static int entry_content(struct archive *a, const char *path, char **ret, size_t
 
 	if (!buf)
 		return -ENOMEM;
-	while ((n = archive_read_data(a, buf + len, max + 1 - len)) > 0) {
+	while ((n = sym_archive_read_data(a, buf + len, max + 1 - len)) > 0) {
 		len += (size_t)n;
 		if (len > max) {
 			*ret_err = EFBIG;
@@ -172,7 +170,7 @@ static int layer_entry(struct archive *a, struct archive_entry *e, struct image_
 		       unsigned n, char **ret_why)
 {
 	char path[4096], other[4096];
-	const char *name = archive_entry_pathname(e), *hard = archive_entry_hardlink(e);
+	const char *name = sym_archive_entry_pathname(e), *hard = sym_archive_entry_hardlink(e);
 	enum image_type type = entry_type(e);
 	_cleanup_free_ char *content = NULL;
 	size_t content_len = 0;
@@ -215,33 +213,33 @@ static int layer_entry(struct archive *a, struct archive_entry *e, struct image_
 		break;
 	case TRACK_ENTRY: break;
 	}
-	return index_add(ix, path, type, type == IMAGE_LNK ? archive_entry_symlink(e) : NULL,
+	return index_add(ix, path, type, type == IMAGE_LNK ? sym_archive_entry_symlink(e) : NULL,
 			 content, content_len, content_err);
 }
 
 int layer_read(struct blob *b, struct image_index *ix, unsigned n, char **ret_why)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a = sym_archive_read_new();
 	struct archive_entry *e;
 	int r = 0, ar;
 
 	*ret_why = NULL;
 	if (!a)
 		return -ENOMEM;
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open(a, b, NULL, layer_read_cb, NULL) != ARCHIVE_OK) {
+	sym_archive_read_support_filter_gzip(a);
+	sym_archive_read_support_filter_zstd(a);
+	sym_archive_read_support_format_tar(a);
+	if (sym_archive_read_open(a, b, NULL, layer_read_cb, NULL) != ARCHIVE_OK) {
 		r = image_why(ret_why, -EBADMSG, "layer %u ('%s') cannot be read as a tar stream: %s",
-			    n + 1, b->desc->name, archive_error_string(a));
+			    n + 1, b->desc->name, sym_archive_error_string(a));
 		goto out;
 	}
 	index_begin_layer(ix, n);
-	while ((ar = archive_read_next_header(a, &e)) == ARCHIVE_OK || ar == ARCHIVE_WARN) {
+	while ((ar = sym_archive_read_next_header(a, &e)) == ARCHIVE_OK || ar == ARCHIVE_WARN) {
 		r = layer_entry(a, e, ix, n, ret_why);
 		if (r == -EIO)
 			r = image_why(ret_why, -EBADMSG, "layer %u ('%s') is cut short: %s", n + 1,
-				    b->desc->name, archive_error_string(a));
+				    b->desc->name, sym_archive_error_string(a));
 		if (r == -E2BIG)
 			r = image_why(ret_why, -E2BIG, "layer %u: the image holds more links and "
 				    "tracked files than %u (or %u MiB)", n + 1, INDEX_ENTRIES_MAX,
@@ -251,13 +249,13 @@ int layer_read(struct blob *b, struct image_index *ix, unsigned n, char **ret_wh
 	}
 	if (ar != ARCHIVE_EOF) {
 		r = image_why(ret_why, -EBADMSG, "layer %u ('%s') is not a whole tar stream: %s",
-			    n + 1, b->desc->name, archive_error_string(a));
+			    n + 1, b->desc->name, sym_archive_error_string(a));
 		goto out;
 	}
 	r = index_end_layer(ix);
 	if (r >= 0)
 		r = blob_verify(b, ret_why);
 out:
-	archive_read_free(a);
+	sym_archive_read_free(a);
 	return r;
 }

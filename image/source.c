@@ -2,8 +2,6 @@
 /* What SOURCE is, and reading an archive or a layout layer by layer (source.h). */
 #include "source.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -14,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/host.h"
+#include "core/dlibs.h"
 #include "core/util.h"
 #include "layer.h"
 
@@ -54,16 +53,16 @@ struct src {
 
 static struct archive *outer_new(bool filters)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a = sym_archive_read_new();
 
 	if (!a)
 		return NULL;
 	if (filters) {
-		archive_read_support_filter_gzip(a);
-		archive_read_support_filter_zstd(a);
-		archive_read_support_filter_xz(a);
+		sym_archive_read_support_filter_gzip(a);
+		sym_archive_read_support_filter_zstd(a);
+		sym_archive_read_support_filter_xz(a);
 	}
-	archive_read_support_format_tar(a);
+	sym_archive_read_support_format_tar(a);
 	return a;
 }
 
@@ -76,18 +75,18 @@ static int tar_scan(struct src *s, char **why)
 
 	if (!a)
 		return -ENOMEM;
-	if (archive_read_open_filename(a, s->path, READ_BLOCK) != ARCHIVE_OK) {
+	if (sym_archive_read_open_filename(a, s->path, READ_BLOCK) != ARCHIVE_OK) {
 		r = image_why(why, -EBADMSG, "cannot read '%s' as a tar archive: %s", s->path,
-			    archive_error_string(a));
+			    sym_archive_error_string(a));
 		goto out;
 	}
-	while ((ar = archive_read_next_header(a, &e)) == ARCHIVE_OK || ar == ARCHIVE_WARN) {
+	while ((ar = sym_archive_read_next_header(a, &e)) == ARCHIVE_OK || ar == ARCHIVE_WARN) {
 		char clean[4096];
 		struct member *m;
 
-		if (!archive_entry_pathname(e) ||
-		    image_path_clean(archive_entry_pathname(e), clean, sizeof(clean)) < 0 ||
-		    archive_entry_filetype(e) != AE_IFREG)
+		if (!sym_archive_entry_pathname(e) ||
+		    image_path_clean(sym_archive_entry_pathname(e), clean, sizeof(clean)) < 0 ||
+		    sym_archive_entry_filetype(e) != AE_IFREG)
 			continue;
 		if (s->n >= MEMBERS_MAX) {
 			r = image_why(why, -E2BIG, "'%s' has more than %d files", s->path,
@@ -100,7 +99,7 @@ static int tar_scan(struct src *s, char **why)
 			goto out;
 		}
 		s->m = m;
-		s->m[s->n].pos = archive_read_header_position(a);
+		s->m[s->n].pos = sym_archive_read_header_position(a);
 		s->m[s->n].name = strdup(clean + 1);
 		if (!s->m[s->n++].name) {
 			r = -ENOMEM;
@@ -109,12 +108,12 @@ static int tar_scan(struct src *s, char **why)
 	}
 	if (ar != ARCHIVE_EOF) {
 		r = image_why(why, -EBADMSG, "'%s' is not a whole tar archive: %s", s->path,
-			    archive_error_string(a));
+			    sym_archive_error_string(a));
 		goto out;
 	}
-	s->seekable = archive_filter_count(a) == 1;
+	s->seekable = sym_archive_filter_count(a) == 1;
 out:
-	archive_read_free(a);
+	sym_archive_read_free(a);
 	return r;
 }
 
@@ -129,7 +128,7 @@ static const struct member *member_find(const struct src *s, const char *name)
 static void member_close(struct src *s)
 {
 	if (s->outer)
-		archive_read_free(s->outer);
+		sym_archive_read_free(s->outer);
 	s->outer = NULL;
 	if (s->outer_fd >= 0)
 		close(s->outer_fd);
@@ -150,18 +149,18 @@ static int member_open(struct src *s, const struct member *m, char **why)
 		s->outer_fd = open(s->path, O_RDONLY | O_CLOEXEC);
 		if (s->outer_fd < 0 || lseek(s->outer_fd, m->pos, SEEK_SET) < 0)
 			return image_why(why, -errno, "cannot read '%s': %m", s->path);
-		if (archive_read_open_fd(s->outer, s->outer_fd, READ_BLOCK) != ARCHIVE_OK)
+		if (sym_archive_read_open_fd(s->outer, s->outer_fd, READ_BLOCK) != ARCHIVE_OK)
 			goto bad;
-	} else if (archive_read_open_filename(s->outer, s->path, READ_BLOCK) != ARCHIVE_OK)
+	} else if (sym_archive_read_open_filename(s->outer, s->path, READ_BLOCK) != ARCHIVE_OK)
 		goto bad;
-	while ((ar = archive_read_next_header(s->outer, &e)) == ARCHIVE_OK || ar == ARCHIVE_WARN) {
+	while ((ar = sym_archive_read_next_header(s->outer, &e)) == ARCHIVE_OK || ar == ARCHIVE_WARN) {
 		char clean[4096];
-		bool here = s->seekable || archive_read_header_position(s->outer) == m->pos;
+		bool here = s->seekable || sym_archive_read_header_position(s->outer) == m->pos;
 
-		if (here && archive_entry_pathname(e) &&
-		    image_path_clean(archive_entry_pathname(e), clean, sizeof(clean)) == 0 &&
+		if (here && sym_archive_entry_pathname(e) &&
+		    image_path_clean(sym_archive_entry_pathname(e), clean, sizeof(clean)) == 0 &&
 		    streq(clean + 1, m->name)) {
-			s->member_size = archive_entry_size(e);
+			s->member_size = sym_archive_entry_size(e);
 			return 0;
 		}
 		if (s->seekable)
@@ -169,7 +168,7 @@ static int member_open(struct src *s, const struct member *m, char **why)
 	}
 bad:
 	return image_why(why, -EBADMSG, "cannot read '%s' in '%s': %s", m->name, s->path,
-		       archive_error_string(s->outer));
+		       sym_archive_error_string(s->outer));
 }
 
 /* Opens the blob desc names for reading into b. */
@@ -293,6 +292,17 @@ static enum image_format dir_format(const struct host *h)
 		       : IMAGE_FORMAT_ROOT;
 }
 
+/* libarchive and libcrypto, loaded for the archives and layouts (an unpacked root needs neither). */
+static int image_libs(char **ret_why)
+{
+	struct dlib *libs[] = { &dlib_archive, &dlib_crypto };
+
+	for (size_t i = 0; i < ELEMENTSOF(libs); i++)
+		if (dlib_load(libs[i]) < 0)
+			return image_why(ret_why, libs[i]->err, "cannot load %s", libs[i]->reason);
+	return 0;
+}
+
 int image_read(const char *source, const struct image_platform *want, struct image *ret,
 	       char **ret_why)
 {
@@ -317,9 +327,14 @@ int image_read(const char *source, const struct image_platform *want, struct ima
 		ret->format = dir_format(&s.h);
 		if (ret->format == IMAGE_FORMAT_ROOT)
 			goto out;
+		r = image_libs(ret_why);
+		if (r < 0)
+			goto out;
 	} else {
 		s.is_tar = true;
-		r = tar_scan(&s, ret_why);
+		r = image_libs(ret_why);
+		if (r == 0)
+			r = tar_scan(&s, ret_why);
 		if (r < 0)
 			goto out;
 		ret->format = member_find(&s, "manifest.json") ? IMAGE_FORMAT_DOCKER_ARCHIVE

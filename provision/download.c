@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "download.h"
 
-#include <curl/curl.h>
-#include <openssl/evp.h>
 
+#include "core/dlibs.h"
 #include "core/util.h"
 
 bool download_is_url(const char *s)
@@ -16,7 +15,9 @@ int sha256_buf(const void *buf, size_t len, char *out)
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
-	if (EVP_Digest(buf, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
+	if (dlib_load(&dlib_crypto) < 0)
+		return dlib_crypto.err;
+	if (sym_EVP_Digest(buf, len, md, &n, sym_EVP_sha256(), NULL) != 1 || n != 32)
 		return -EIO;
 	for (unsigned i = 0; i < n; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
@@ -61,42 +62,42 @@ static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 static CURLcode fetch(const char *url, struct body *b, long *ret_http)
 {
 	bool https = startswith(url, "https://");
-	CURL *curl = curl_easy_init();
+	CURL *curl = sym_curl_easy_init();
 	CURLcode rc;
 
 	if (!curl)
 		return CURLE_OUT_OF_MEMORY;
-	rc = curl_easy_setopt(curl, CURLOPT_URL, url);
+	rc = sym_curl_easy_setopt(curl, CURLOPT_URL, url);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, https ? "https" : "http,https");
+		rc = sym_curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, https ? "https" : "http,https");
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
+		rc = sym_curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+		rc = sym_curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+		rc = sym_curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
+		rc = sym_curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+		rc = sym_curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+		rc = sym_curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)DOWNLOAD_TIMEOUT_S);
+		rc = sym_curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)DOWNLOAD_TIMEOUT_S);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)DOWNLOAD_CONNECT_TIMEOUT_S);
+		rc = sym_curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)DOWNLOAD_CONNECT_TIMEOUT_S);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max);
+		rc = sym_curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)b->max);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+		rc = sym_curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+		rc = sym_curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
 	if (rc == CURLE_OK)
-		rc = curl_easy_setopt(curl, CURLOPT_WRITEDATA, b);
+		rc = sym_curl_easy_setopt(curl, CURLOPT_WRITEDATA, b);
 	if (rc == CURLE_OK)
-		rc = curl_easy_perform(curl);
-	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, ret_http);
-	curl_easy_cleanup(curl);
+		rc = sym_curl_easy_perform(curl);
+	sym_curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, ret_http);
+	sym_curl_easy_cleanup(curl);
 	return rc;
 }
 
@@ -110,10 +111,14 @@ int download_fetch(const char *url, size_t max, char **ret, size_t *ret_len, con
 		*ret_why = "not an http:// or https:// URL";
 		return -EIO;
 	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+	if (dlib_load(&dlib_curl) < 0) {
+		*ret_why = dlib_curl.reason;
+		return -EIO;
+	}
+	if (sym_curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return -ENOMEM;
 	rc = fetch(url, &b, &http);
-	curl_global_cleanup();
+	sym_curl_global_cleanup();
 	if (b.oom || rc == CURLE_OUT_OF_MEMORY) {
 		free(b.buf);
 		return -ENOMEM;
@@ -125,7 +130,7 @@ int download_fetch(const char *url, size_t max, char **ret, size_t *ret_len, con
 		snprintf(why, sizeof(why), "HTTP status %ld", http);
 		*ret_why = b.too_big			       ? "larger than the limit"
 			   : rc == CURLE_HTTP_RETURNED_ERROR ? why
-							     : curl_easy_strerror(rc);
+							     : sym_curl_easy_strerror(rc);
 		return -EIO;
 	}
 	*ret = b.buf ? b.buf : strdup("");

@@ -3,9 +3,9 @@
 
 #include <ctype.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <strings.h>
 
+#include "core/dlibs.h"
 #include "core/util.h"
 
 bool sha256_hex_valid(const char *s)
@@ -33,10 +33,12 @@ int sha256_file(const char *path, char *out)
 
 	if (fd < 0)
 		return -errno;
-	ctx = EVP_MD_CTX_new();
+	if (dlib_load(&dlib_crypto) < 0)
+		return dlib_crypto.err;
+	ctx = sym_EVP_MD_CTX_new();
 	if (!ctx)
 		return -ENOMEM;
-	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+	if (sym_EVP_DigestInit_ex(ctx, sym_EVP_sha256(), NULL) != 1)
 		r = -EIO;
 	while (r == 0) {
 		ssize_t n = read(fd, buf, sizeof(buf));
@@ -47,12 +49,12 @@ int sha256_file(const char *path, char *out)
 			r = -errno;
 		else if (n == 0)
 			break;
-		else if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1)
+		else if (sym_EVP_DigestUpdate(ctx, buf, (size_t)n) != 1)
 			r = -EIO;
 	}
-	if (r == 0 && (EVP_DigestFinal_ex(ctx, md, &md_len) != 1 || md_len != 32))
+	if (r == 0 && (sym_EVP_DigestFinal_ex(ctx, md, &md_len) != 1 || md_len != 32))
 		r = -EIO;
-	EVP_MD_CTX_free(ctx);
+	sym_EVP_MD_CTX_free(ctx);
 	if (r < 0)
 		return r;
 	for (unsigned i = 0; i < md_len; i++)

@@ -3,8 +3,8 @@
  * /lib/modules and persisted in /etc/modules-load.d. Kernels from 5.19 on have ID-mapped mounts
  * on overlayfs and need it only for caching (sysbox docs/distro-compat.md). */
 #include <fcntl.h>
-#include <libkmod.h>
 
+#include "core/dlibs.h"
 #include "core/util.h"
 #include "core/version.h"
 #include "steps.h"
@@ -83,25 +83,27 @@ static int load(struct prov_ctx *c, const char *rel)
 
 	if (!moddir)
 		return -ENOMEM;
+	if (dlib_load(&dlib_kmod) < 0)
+		return prov_fail(c, "cannot load shiftfs: %s", dlib_kmod.reason);
 	dfd = host_openat(c->h, moddir, O_PATH | O_DIRECTORY);
 	if (dfd < 0)
 		return prov_fail(c, "cannot open '%s': %s", moddir, strerror(-dfd));
 	snprintf(dir, sizeof(dir), "/proc/self/fd/%d", dfd);
-	ctx = kmod_new(dir, (const char *const *)no_config);
+	ctx = sym_kmod_new(dir, (const char *const *)no_config);
 	if (!ctx)
 		return -ENOMEM;
-	kmod_set_log_fn(ctx, kmod_quiet, NULL);
-	if (kmod_module_new_from_lookup(ctx, SHIFTFS, &list) == 0)
-		kmod_list_foreach(l, list) {
-			struct kmod_module *m = kmod_module_get_module(l);
+	sym_kmod_set_log_fn(ctx, kmod_quiet, NULL);
+	if (sym_kmod_module_new_from_lookup(ctx, SHIFTFS, &list) == 0)
+		for (l = list; l; l = sym_kmod_list_next(list, l)) {
+			struct kmod_module *m = sym_kmod_module_get_module(l);
 
-			r = kmod_module_probe_insert_module(m, 0, NULL, NULL, NULL, NULL);
-			kmod_module_unref(m);
+			r = sym_kmod_module_probe_insert_module(m, 0, NULL, NULL, NULL, NULL);
+			sym_kmod_module_unref(m);
 			if (r >= 0)
 				break;
 		}
-	kmod_module_unref_list(list);
-	kmod_unref(ctx);
+	sym_kmod_module_unref_list(list);
+	sym_kmod_unref(ctx);
 	if (r == -ENOENT)
 		return prov_fail(c, "no shiftfs module for kernel %s in %s: install it (Ubuntu's "
 				 "kernels ship it; elsewhere shiftfs-dkms)", rel, moddir);

@@ -64,10 +64,17 @@ else
 fi
 
 # Depends: the package of every library the binary is linked against, from dpkg-shlibdeps.
+# And of every library it loads on first use: the sonames core/dlibs.c hands dlopen, which
+# dpkg-shlibdeps cannot see (debian/control names their packages).
 depends=$(dpkg-deb -f "$deb" Depends)
 dpkg-deb -x "$deb" "$WORK/unpacked"
 missing=
-for lib in $(objdump -p "$WORK/unpacked/usr/bin/cvmprep" | awk '$1 == "NEEDED" { print $2 }'); do
+needed=$(objdump -p "$WORK/unpacked/usr/bin/cvmprep" | awk '$1 == "NEEDED" { print $2 }')
+dlopened=$(strings -a "$WORK/unpacked/usr/bin/cvmprep" | grep -xE 'lib[a-z0-9_+-]+\.so\.[0-9]+' | sort -u |
+	grep -vxF -f <(printf '%s\n' $needed))
+[ "$(wc -w <<<"$dlopened")" -eq 4 ] && pass "the binary names the 4 libraries it loads on first use: $(echo $dlopened)" ||
+	fail "the libraries loaded on first use" "want libkmod, libcurl, libarchive, libcrypto, got '$(echo $dlopened)'"
+for lib in $needed $dlopened; do
 	path=$(ldconfig -p | awk -v l="$lib" '$1 == l && $NF ~ /^\// { print $NF; exit }')
 	owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$path" 2>/dev/null)
 	owner=${owner%%:*}

@@ -36,3 +36,13 @@ else
 fi
 expect_line "stack protector: __stack_chk_fail" "$WORK/symbols" '[[:space:]]__stack_chk_fail(@|$)'
 expect_line "FORTIFY_SOURCE: checked functions (*_chk)" "$WORK/symbols" '[[:space:]]__[a-z0-9_]+_chk@'
+
+# The libraries loaded on first use (core/dlibs.h) are not NEEDED: a run that reads no module
+# index, downloads nothing and opens no image does not load them, nor what they pull in.
+for lib in libkmod libcurl libarchive libcrypto; do
+	if grep -Eq "\(NEEDED\).*\[$lib\.so" "$WORK/dynamic"; then
+		fail "$lib is loaded on first use, not NEEDED" "$(grep NEEDED "$WORK/dynamic" | tr -s ' ' | tr '\n' ' ')"
+	else
+		pass "$lib is loaded on first use, not NEEDED"
+	fi
+done

@@ -97,6 +97,25 @@ else
 		skip "available, /dev/fuse: fs.fuse pass" "mknod needs root"
 	fi
 
+	# libkmod is loaded when the first module index is read (core/dlibs.h): with the library
+	# hidden from the dynamic loader (an empty file bound over it in a mount namespace of this
+	# test), the same tree's modules are unknown, and the evidence says which library and why.
+	kmod_so=$(ldconfig -p | awk '$1 == "libkmod.so.2" { print $NF; exit }')
+	if [ "$(id -u)" -ne 0 ] || [ -z "$kmod_so" ] || ! unshare -m --propagation private true 2>/dev/null; then
+		skip "libkmod hidden: kernel.shiftfs unknown" "needs root, unshare -m and libkmod.so.2"
+	else
+		: >"$WORK/empty.so"
+		cat >"$WORK/no-kmod" <<EOF
+#!/bin/sh
+exec unshare -m --propagation private sh -c 'mount --bind "\$1" "\$2" && shift 2 && exec "\$@"' sh "$WORK/empty.so" "$kmod_so" "$CVMPREP" "\$@"
+EOF
+		chmod 755 "$WORK/no-kmod"
+		CVMPREP=$WORK/no-kmod fact_is "libkmod hidden: module.shiftfs" "$T" module.shiftfs "errno 79"
+		CVMPREP=$WORK/no-kmod MSG="libkmod.so.2: " status_is "libkmod hidden: kernel.shiftfs unknown" "$T" kernel.shiftfs unknown
+		CVMPREP=$WORK/no-kmod MSG="shared library" status_is "libkmod hidden: fs.overlay unknown" "$T" fs.overlay unknown
+		fact_is "libkmod back: module.shiftfs" "$T" module.shiftfs available
+	fi
+
 	# shiftfs known only by the alias the kernel asks for (a module file of another name)
 	T=$WORK/alias
 	new_root "$T" $R debian 11
