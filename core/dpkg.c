@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "deb822-chars.h"
 #include "host.h"
 #include "strbuf.h"
 #include "util.h"
@@ -22,32 +23,6 @@ static bool c_isdigit(int c)
 static bool c_isalpha(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool c_isblank(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* Narrows [*p, *e) to its non-blank middle. */
-static void strip_range(const char **p, const char **e)
-{
-	while (*p < *e && c_isblank(**p))
-		(*p)++;
-	while (*e > *p && c_isblank((*e)[-1]))
-		(*e)--;
-}
-
-/* deb822(5): a field name is printable US-ASCII other than ':' and space, not starting with
- * '-' or '#'. */
-static bool field_name_valid(const char *p, const char *e)
-{
-	if (p == e || *p == '-' || *p == '#')
-		return false;
-	for (; p < e; p++)
-		if (*p <= ' ' || *p > '~' || *p == ':')
-			return false;
-	return true;
 }
 
 struct deb822 {
@@ -229,66 +204,6 @@ bool dpkg_status_broken(const struct dpkg_status *st)
 	       st->state == DPKG_STATE_UNPACKED || st->state == DPKG_STATE_HALF_CONFIGURED;
 }
 
-/* The simple fields a status paragraph is read for, by index into status_para.v. */
-static const char *const status_fields[] = { "Package", "Status", "Version", "Architecture" };
-
-struct status_para {
-	dpkg_pkg_cb cb;
-	void *userdata;
-	bool stopped;
-	char *v[ELEMENTSOF(status_fields)];
-};
-
-static void status_para_clear(struct status_para *sp)
-{
-	for (size_t i = 0; i < ELEMENTSOF(sp->v); i++) {
-		free(sp->v[i]);
-		sp->v[i] = NULL;
-	}
-}
-
-static int status_field(const char *name, const char *value, void *userdata)
-{
-	struct status_para *sp = userdata;
-	struct dpkg_pkg p;
-	int r;
-
-	if (name) {
-		for (size_t i = 0; i < ELEMENTSOF(status_fields); i++) {
-			/* Field names are case-insensitive (deb822(5)). */
-			if (strcasecmp(name, status_fields[i]) != 0)
-				continue;
-			if (sp->v[i] || strchr(value, '\n') || !*value)
-				return -EBADMSG;
-			sp->v[i] = strdup(value);
-			return sp->v[i] ? 0 : -ENOMEM;
-		}
-		return 0;
-	}
-	p = (struct dpkg_pkg){ .package = sp->v[0], .status = sp->v[1], .version = sp->v[2],
-			       .architecture = sp->v[3] };
-	if (!p.package || !p.status || dpkg_status_parse(p.status, &p.st) < 0)
-		r = -EBADMSG;
-	else
-		r = sp->cb(&p, sp->userdata);
-	status_para_clear(sp);
-	if (r > 0) {
-		sp->stopped = true;
-		return -ECANCELED;
-	}
-	return r;
-}
-
-int dpkg_status_read(const char *buf, size_t len, dpkg_pkg_cb cb, void *userdata,
-		     unsigned *ret_line)
-{
-	struct status_para sp = { .cb = cb, .userdata = userdata };
-	int r = deb822_parse(buf, len, status_field, &sp, ret_line);
-
-	status_para_clear(&sp);
-	return sp.stopped ? 1 : r;
-}
-
 int dpkg_version_parse(const char *s, struct dpkg_version *ret)
 {
 	struct dpkg_version v = { 0 };
@@ -406,151 +321,4 @@ int dpkg_version_compare(const char *a, const char *b, int *ret)
 		return -EINVAL;
 	*ret = dpkg_version_cmp(&va, &vb);
 	return 0;
-}
-
-void dpkg_package_free(struct dpkg_package *p)
-{
-	free(p->status);
-	free(p->version);
-	*p = (struct dpkg_package){ 0 };
-}
-
-bool dpkg_package_present(const struct dpkg_package *p)
-{
-	return p->status && dpkg_status_present(&p->st);
-}
-
-bool dpkg_package_held(const struct dpkg_package *p)
-{
-	return p->status && p->st.want == DPKG_WANT_HOLD;
-}
-
-static int count_cb(const struct dpkg_pkg *p _unused_, void *userdata _unused_)
-{
-	return 0;
-}
-
-int dpkg_db_read(const struct host *h, struct dpkg_db *db)
-{
-	_cleanup_close_ int dir = -1;
-	int r;
-
-	*db = (struct dpkg_db){ .failed = DPKG_ADMINDIR };
-	dir = host_openat(h, DPKG_ADMINDIR, O_PATH | O_DIRECTORY);
-	if (dir == -ENOENT || dir == -ENOTDIR)
-		return 0;
-	if (dir < 0)
-		return dir;
-	db->failed = DPKG_STATUS;
-	r = host_read(h, DPKG_STATUS, DPKG_STATUS_MAX, &db->buf, &db->len);
-	if (r < 0)
-		return r;
-	r = dpkg_status_read(db->buf, db->len, count_cb, NULL, &db->line);
-	if (r < 0)
-		return r;
-	db->n_packages = r;
-	db->failed = NULL;
-	return 1;
-}
-
-void dpkg_db_free(struct dpkg_db *db)
-{
-	free(db->buf);
-	*db = (struct dpkg_db){ 0 };
-}
-
-struct find {
-	const char *name;
-	struct dpkg_package pkg;
-};
-
-static int find_cb(const struct dpkg_pkg *p, void *userdata)
-{
-	struct find *fd = userdata;
-	struct dpkg_package pkg = { .st = p->st };
-
-	if (!streq(p->package, fd->name))
-		return 0;
-	if (fd->pkg.status && (dpkg_status_present(&fd->pkg.st) || !dpkg_status_present(&p->st)))
-		return 0;
-	pkg.status = strdup(p->status);
-	pkg.version = p->version ? strdup(p->version) : NULL;
-	if (!pkg.status || (p->version && !pkg.version)) {
-		dpkg_package_free(&pkg);
-		return -ENOMEM;
-	}
-	dpkg_package_free(&fd->pkg);
-	fd->pkg = pkg;
-	/* a present paragraph is the one: stop */
-	return dpkg_status_present(&p->st) ? 1 : 0;
-}
-
-int dpkg_db_find(const struct dpkg_db *db, const char *name, struct dpkg_package *ret)
-{
-	struct find fd = { .name = name };
-	int r = dpkg_status_read(db->buf, db->len, find_cb, &fd, NULL);
-
-	if (r < 0) {
-		dpkg_package_free(&fd.pkg);
-		return r;
-	}
-	*ret = fd.pkg;
-	return ret->status ? 1 : 0;
-}
-
-int dpkg_updates_pending(const struct host *h, unsigned *ret_n)
-{
-	_cleanup_(closedirp) DIR *d = NULL;
-	unsigned n = 0;
-	int r;
-
-	r = host_opendir(h, DPKG_UPDATES, &d);
-	if (r == -ENOENT || r == -ENOTDIR) {
-		*ret_n = 0;
-		return 0;
-	}
-	if (r < 0)
-		return r;
-	for (;;) {
-		struct dirent *de;
-
-		r = host_readdir(d, &de);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			break;
-		/* dpkg's journal entries are numbered (lib/dpkg/dbmodify.c); "tmp.i" is the one
-		 * being written, and apt counts only the numbered ones too. */
-		if (de->d_name[0] && strspn(de->d_name, "0123456789") == strlen(de->d_name))
-			n++;
-	}
-	*ret_n = n;
-	return 0;
-}
-
-int dpkg_lookup(const struct host *h, const char *name, struct dpkg_package *ret,
-		unsigned *ret_updates)
-{
-	struct dpkg_db db;
-	struct dpkg_package pkg;
-	unsigned updates;
-	int r;
-
-	r = dpkg_db_read(h, &db);
-	if (r <= 0)
-		goto out;
-	r = dpkg_db_find(&db, name, &pkg);
-	if (r < 0)
-		goto out;
-	r = dpkg_updates_pending(h, &updates);
-	if (r < 0) {
-		dpkg_package_free(&pkg);
-		goto out;
-	}
-	*ret = pkg;
-	*ret_updates = updates;
-	r = 1;
-out:
-	dpkg_db_free(&db);
-	return r;
 }

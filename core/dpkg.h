@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "strbuf.h"
+
 /*
  * Debian control data: the paragraph format (deb822(5)) of /var/lib/dpkg/status and of apt's
  * preferences files, dpkg's three-word package status, and Debian version comparison
@@ -153,23 +155,32 @@ bool dpkg_package_present(const struct dpkg_package *p);
 /* Held: selection "hold" (what apt-mark hold sets). */
 bool dpkg_package_held(const struct dpkg_package *p);
 
-/* The status database, read once and looked up in memory. */
+/* The status database, read once into an index of its paragraphs: each one's Package,
+ * Version and Status, in the order of the file. The text itself is not kept. */
+struct dpkg_db_entry;
 struct dpkg_db {
-	char *buf;
-	size_t len;
 	int n_packages;
 	const char *failed; /* on error: which path failed (DPKG_ADMINDIR or DPKG_STATUS) */
 	unsigned line;      /* on -EBADMSG: the line of DPKG_STATUS */
+	struct dpkg_db_entry *entries;
+	size_t n_entries, alloc;
+	struct strbuf strings; /* the entries' names and versions, NUL-terminated */
 };
 
 /*
- * Reads and checks the status database of h. Returns 1 and *db (dpkg_db_free() it); 0 when
- * there is no DPKG_ADMINDIR (not a dpkg system); -errno, with db->failed, when it cannot be
- * read; -EBADMSG, with db->line, when it is corrupt (as dpkg_status_read()); -ENOMEM.
- * db is always filled.
+ * Reads and checks the status database of h, streamed through a bounded window (a 50,000-
+ * package status is not held whole). Returns 1 and *db (dpkg_db_free() it); 0 when there is
+ * no DPKG_ADMINDIR (not a dpkg system); -errno, with db->failed, when it cannot be read;
+ * -EBADMSG, with db->line, when it is corrupt (as dpkg_status_read()); -EFBIG past
+ * DPKG_STATUS_MAX; -ENOMEM. db is always filled.
  */
 int dpkg_db_read(const struct host *h, struct dpkg_db *db);
 void dpkg_db_free(struct dpkg_db *db);
+
+/* Calls cb for each paragraph of db, in order, as dpkg_status_read() does (architecture is
+ * NULL: the index does not keep it). Returns the number of paragraphs, 1 when cb stopped,
+ * or cb's negative return. */
+int dpkg_db_foreach(const struct dpkg_db *db, dpkg_pkg_cb cb, void *userdata);
 
 /*
  * Finds package name in db: the first paragraph of it that is present (dpkg keeps one per

@@ -70,7 +70,7 @@ int prov_dpkg_interrupted(const struct host *h, char **ret_why)
 	if (r == 0)
 		r = -ENOENT; /* not a dpkg system */
 	else if (r > 0)
-		r = dpkg_status_read(db.buf, db.len, broken_cb, &first, NULL);
+		r = dpkg_db_foreach(&db, broken_cb, &first);
 	dpkg_db_free(&db);
 	if (r < 0)
 		return r;
@@ -121,7 +121,7 @@ int prov_dpkg_broken(const struct host *h, char ***ret)
 		return -ENOMEM;
 	r = dpkg_db_read(h, &db);
 	if (r > 0)
-		r = dpkg_status_read(db.buf, db.len, broken_list_cb, &b, NULL);
+		r = dpkg_db_foreach(&db, broken_list_cb, &b);
 	dpkg_db_free(&db);
 	if (r < 0) {
 		strv_free(b.v);
@@ -155,11 +155,12 @@ static int depends_cb(const char *field, const char *value, void *userdata)
 char *prov_pkg_depends(const struct host *h, const char *name)
 {
 	struct depends_scan s = { .name = name };
-	struct dpkg_db db;
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
 
-	if (dpkg_db_read(h, &db) > 0)
-		deb822_parse(db.buf, db.len, depends_cb, &s, NULL);
-	dpkg_db_free(&db);
+	/* the one field the database's index does not keep: read from the text */
+	if (host_read(h, DPKG_STATUS, DPKG_STATUS_MAX, &buf, &len) == 0)
+		deb822_parse(buf, len, depends_cb, &s, NULL);
 	return s.depends;
 }
 
