@@ -289,12 +289,11 @@ static int find_mounts(const struct mount_entry *m, void *userdata)
  * the superblock's) of the mount at /sys and at each host path; null when there is none. */
 static int probe_mounts(const struct host *h, const struct config *cfg _unused_, struct facts *f)
 {
-	const char *buf = NULL;
+	const struct mount_table *mt = NULL;
 	struct mounts ms = { 0 };
-	size_t len = 0;
 	int r, read_err;
 
-	read_err = host_mountinfo(h, &buf, &len);
+	read_err = host_mountinfo(h, &mt);
 	if (read_err == -ENOMEM)
 		return read_err;
 	for (size_t i = 0; i < HOSTPATHS_N; i++)
@@ -302,7 +301,7 @@ static int probe_mounts(const struct host *h, const struct config *cfg _unused_,
 			r = -ENOMEM;
 			goto out;
 		}
-	r = read_err < 0 ? 0 : mountinfo_parse(buf, len, find_mounts, &ms);
+	r = read_err < 0 ? 0 : mount_table_foreach(mt, find_mounts, &ms);
 	if (r < 0)
 		goto out;
 	r = read_err < 0 ? facts_set_err(f, "pod.sys_mount", HOST_MOUNTINFO, -read_err)

@@ -63,17 +63,16 @@ static int guess_selinuxfs(const struct host *h, struct facts *f, int mountinfo_
 static int probe_selinuxfs(const struct host *h, struct facts *f)
 {
 	_cleanup_free_ char *mnt = NULL, *enforce = NULL;
+	const struct mount_table *mt;
 	const struct fact *m;
-	const char *buf;
-	size_t len;
 	int r;
 
-	r = host_mountinfo(h, &buf, &len);
+	r = host_mountinfo(h, &mt);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
 		r = guess_selinuxfs(h, f, -r);
-	else if ((r = mountinfo_parse(buf, len, find_selinuxfs, &mnt)) >= 0)
+	else if ((r = mount_table_foreach(mt, find_selinuxfs, &mnt)) >= 0)
 		r = facts_set(f, "selinux.mount", HOST_MOUNTINFO, mnt);
 	if (r < 0)
 		return r;

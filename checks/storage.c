@@ -151,8 +151,7 @@ static int probe_mount(const struct host *h, struct facts *f, const char *prefix
 {
 	_cleanup_free_ char *path = mount_path(h, fd);
 	struct mount_find mf = {.path = path};
-	const char *buf;
-	size_t len;
+	const struct mount_table *mt;
 	int r;
 
 	if (!path && errno == ENOMEM)
@@ -160,13 +159,13 @@ static int probe_mount(const struct host *h, struct facts *f, const char *prefix
 	if (!path) /* no /proc in this process: the mount cannot be matched */
 		return set(f, prefix, "mount.fstype", "/proc/self/fd", NULL, errno)
 			   ?: set(f, prefix, "mount.source", "/proc/self/fd", NULL, errno);
-	r = host_mountinfo(h, &buf, &len);
+	r = host_mountinfo(h, &mt);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
 		return set(f, prefix, "mount.fstype", HOST_MOUNTINFO, NULL, -r)
 			   ?: set(f, prefix, "mount.source", HOST_MOUNTINFO, NULL, -r);
-	r = mountinfo_parse(buf, len, find_mount, &mf);
+	r = mount_table_foreach(mt, find_mount, &mf);
 	if (r >= 0 && mf.malformed)
 		r = set(f, prefix, "mount.fstype", HOST_MOUNTINFO, NULL, EBADMSG)
 			?: set(f, prefix, "mount.source", HOST_MOUNTINFO, NULL, EBADMSG);

@@ -399,3 +399,58 @@ int read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
 		return -errno;
 	return read_fd(fd, max, ret_buf, ret_len);
 }
+
+int read_lines(int fd, size_t max, read_lines_cb cb, void *userdata)
+{
+	size_t cap = READ_LINES_WINDOW, have = 0, scanned = 0, total = 0;
+	_cleanup_free_ char *buf = malloc(cap + 1);
+	int r;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		char *p, *end, *eol;
+		ssize_t n;
+
+		if (have == cap) {
+			char *nbuf;
+
+			if (cap > max)
+				return -EFBIG;
+			nbuf = realloc(buf, cap * 2 + 1);
+			if (!nbuf)
+				return -ENOMEM;
+			buf = nbuf;
+			cap *= 2;
+		}
+		n = read(fd, buf + have, cap - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		total += (size_t)n;
+		if (total > max)
+			return -EFBIG;
+		have += (size_t)n;
+		p = buf;
+		end = buf + have;
+		/* the rest of the last call's part-line holds no '\n': look after it */
+		for (const char *from = buf + scanned;
+		     (eol = memchr(from, '\n', (size_t)(end - from))); from = p) {
+			*eol = '\0';
+			r = cb(p, (size_t)(eol - p), userdata);
+			if (r != 0)
+				return r;
+			p = eol + 1;
+		}
+		have = (size_t)(end - p);
+		memmove(buf, p, have);
+		scanned = have;
+	}
+	if (!have)
+		return 0;
+	buf[have] = '\0';
+	return cb(buf, have, userdata);
+}

@@ -48,4 +48,15 @@ int read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len);
 /* The same for a file the user named, opened as given. */
 int read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len);
 
+/*
+ * Reads fd to its end a line at a time, through a window of READ_LINES_WINDOW bytes grown only
+ * for a longer line, so that the file is never held whole. cb gets each line without its '\n',
+ * NUL-terminated there and writable, valid during the call (the last line may have had no
+ * '\n'). At most max bytes in all. Returns 0, cb's non-zero return (which stops the read),
+ * -EFBIG past max, -ENOMEM or another -errno.
+ */
+#define READ_LINES_WINDOW (64 * 1024)
+typedef int (*read_lines_cb)(char *line, size_t len, void *userdata);
+int read_lines(int fd, size_t max, read_lines_cb cb, void *userdata);
+
 #endif

@@ -30,7 +30,7 @@ void host_close(struct host *h)
 	free(h->proc);
 	free(h->sys);
 	if (h->cache)
-		free(h->cache->mountinfo);
+		mount_table_free(&h->cache->mounts);
 	free(h->cache);
 	*h = (struct host){ .root_fd = -1, .proc_fd = -1, .sys_fd = -1 };
 }
@@ -246,13 +246,13 @@ int host_exists(const struct host *h, const char *path)
 	return fd < 0 ? fd : 1;
 }
 
-int host_mountinfo(const struct host *h, const char **ret_buf, size_t *ret_len)
+int host_mountinfo(const struct host *h, const struct mount_table **ret)
 {
 	struct host_cache *c = h->cache;
 
 	if (c->mountinfo_err == 0) {
-		int r = host_read(h, HOST_MOUNTINFO, HOST_MOUNTINFO_MAX, &c->mountinfo,
-				    &c->mountinfo_len);
+		_cleanup_close_ int fd = host_openat(h, HOST_MOUNTINFO, O_RDONLY);
+		int r = fd < 0 ? fd : mount_table_read(fd, &c->mounts);
 
 		if (r == -ENOMEM)
 			return r; /* may be tried again */
@@ -260,8 +260,7 @@ int host_mountinfo(const struct host *h, const char **ret_buf, size_t *ret_len)
 	}
 	if (c->mountinfo_err < 0)
 		return c->mountinfo_err;
-	*ret_buf = c->mountinfo;
-	*ret_len = c->mountinfo_len;
+	*ret = &c->mounts;
 	return 0;
 }
 

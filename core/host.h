@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+#include "mountinfo.h"
+
 /*
  * The host a probe reads: a root directory ("/" live, a fixture tree, a mounted image), with
  * /proc and /sys optionally taken from elsewhere (a pod that mounts the node's root at /host but
@@ -16,8 +18,7 @@
  */
 /* What several probes read: kept by the host once read (host_mountinfo). */
 struct host_cache {
-	char *mountinfo;
-	size_t mountinfo_len;
+	struct mount_table mounts;
 	int mountinfo_err; /* 0 until read; then 1 when read, or -errno */
 };
 
@@ -36,9 +37,6 @@ struct host {
 
 /* Largest file a probe reads unless it asks for less; bigger files are refused with -EFBIG. */
 #define HOST_READ_MAX (1024 * 1024)
-/* The mount table of a busy node is bigger: about 150 bytes a mount, 15 MB for 10^5 mounts
- * (kubelet nodes with thousands of pods), which stays well below this. */
-#define HOST_MOUNTINFO_MAX (64 * 1024 * 1024)
 
 /* Opens the trees; root NULL means "/", proc/sys NULL mean <root>/proc, <root>/sys.
  * Returns 0 or -errno; on error *h is left closed. */
@@ -66,10 +64,11 @@ int host_stat(const struct host *h, const char *path, int flags, struct stat *re
  * -errno when that cannot be told (EACCES, ELOOP). */
 int host_exists(const struct host *h, const char *path);
 
-/* /proc/self/mountinfo, read once per host (at most HOST_MOUNTINFO_MAX) and shared by the
- * probes that need it (SELinux, pod mounts, storage): returns 0 and *ret_buf (owned by the host),
- * *ret_len, or -errno, the same each time. */
-int host_mountinfo(const struct host *h, const char **ret_buf, size_t *ret_len);
+/* /proc/self/mountinfo, read and parsed once per host, streamed without a bound on its size
+ * (mount_table_read()), and shared by the probes that need it (SELinux, pod mounts, storage,
+ * provision's count of Sysbox containers): returns 0 and *ret (owned by the host; walk it with
+ * mount_table_foreach()), or -errno, the same each time. */
+int host_mountinfo(const struct host *h, const struct mount_table **ret);
 
 /* Opens the directory at path for host_readdir. Returns 0 and *ret (closedir() it), or -errno. */
 int host_opendir(const struct host *h, const char *path, DIR **ret);

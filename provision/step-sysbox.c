@@ -82,33 +82,28 @@ int sysbox_satisfied(struct prov_ctx *c)
 
 /* Running Sysbox containers, counted by cvmprep itself: sysbox-fs's mounts, one per container,
  * in this machine's mount table (only the live node's own). */
+static int count_sysboxfs(const struct mount_entry *m, void *userdata)
+{
+	unsigned *n = userdata;
+
+	if (startswith(m->mount_point, SYSBOXFS_MNT) && m->mount_point[strlen(SYSBOXFS_MNT)])
+		(*n)++;
+	return 0;
+}
+
 static int count_sysbox_containers(const struct prov_ctx *c, unsigned *ret)
 {
-	const char *buf;
-	size_t len;
+	const struct mount_table *mt;
 	unsigned n = 0;
 	int r;
 
 	*ret = 0;
 	if (!c->h->live)
 		return 0;
-	r = host_mountinfo(c->h, &buf, &len);
+	r = host_mountinfo(c->h, &mt);
 	if (r < 0)
 		return r;
-	for (const char *p = buf; p < buf + len;) {
-		const char *eol = memchr(p, '\n', (size_t)(buf + len - p)), *e = eol ? eol : buf + len;
-		/* Field 5 is the mount point. */
-		const char *f = p;
-
-		for (int i = 0; i < 4 && f < e; i++) {
-			f = memchr(f, ' ', (size_t)(e - f));
-			f = f ? f + 1 : e;
-		}
-		if ((size_t)(e - f) > strlen(SYSBOXFS_MNT) &&
-		    strncmp(f, SYSBOXFS_MNT, strlen(SYSBOXFS_MNT)) == 0)
-			n++;
-		p = eol ? eol + 1 : e;
-	}
+	mount_table_foreach(mt, count_sysboxfs, &n);
 	*ret = n;
 	return 0;
 }

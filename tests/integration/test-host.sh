@@ -198,6 +198,29 @@ same_status() {
 same_status "10^5 mounts: security.selinux as without them" "$FIXTURES/rhel-8-enforcing" security.selinux
 same_status "10^5 mounts: pod.hostpaths as without them" "$FIXTURES/pod-privileged" pod.hostpaths
 
+# Past the whole-file bound mountinfo once had (64 MiB): 17,000 overlay mounts whose lowerdir
+# lists are 4 KiB each come first, then the tree's own mounts. The table is streamed to its end
+# and keeps no lowerdir: the verdicts of the tree without them, no 'File too large'.
+T=$WORK/huge-mountinfo
+cp -a "$FIXTURES/pod-privileged" "$T"
+$PY - "$T/proc/self/mountinfo" <<'PY'
+import sys
+own = open(sys.argv[1]).read()
+lower = ":".join(f"/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/{k}/fs" for k in range(55))
+with open(sys.argv[1], "w") as f:
+    for i in range(17000):
+        f.write(f"{9000 + i} 22 0:{100 + i % 900} / /run/containerd/io.containerd.runtime.v2.task/k8s.io/{i:064x}/rootfs rw,relatime - overlay overlay rw,lowerdir={lower},upperdir=/u/{i},workdir=/w/{i}\n")
+    f.write(own)
+PY
+size=$(wc -c <"$T/proc/self/mountinfo")
+[ "$size" -gt $((64 << 20)) ] && pass "fixture: a mountinfo past 64 MiB ($size bytes)" || fail "fixture: a mountinfo past 64 MiB" "$size bytes"
+for id in pod.hostpaths pod.privileged; do
+	"$CVMPREP" check --root "$FIXTURES/pod-privileged" --only $id --format json -o "$WORK/orig.json" 2>/dev/null
+	want=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["checks"][0]["status"])' "$WORK/orig.json")
+	status_is "past 64 MiB: $id as without them ($want)" "$T" $id "$want" ""
+done
+rm -rf "$T"
+
 T=$WORK/dataroot
 mkdir -p "$T/var/lib/sysbox" "$T/proc/self"
 printf '%s\n' "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw" \
