@@ -46,6 +46,8 @@ BIN       ?= cvmprep
 
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# The unit tests find the fixture roots here (tests/unit/check-harness.h), from any directory.
+UNIT_CFLAGS = $(TEST_CFLAGS) -DFIXTURES_DIR='"$(abspath tests/fixtures)"'
 
 # Helpers the integration tests run (a FUSE server, a seccomp filter), built without the library.
 TOOL_SRCS := $(wildcard tests/tools/*.c)
@@ -121,7 +123,7 @@ $(BUILD)/no-openat2/init-%.o: tests/tools/no-openat2.c | $(DEPS_OK)
 $(BUILD)/no-openat2/cvmprep: $(BUILD)/no-openat2/init-ENOSYS.o $(BUILD)/cli/main.o $(CLI_LIB) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-NO_OPENAT2_TEST = $(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o %.c,$^) \
+NO_OPENAT2_TEST = $(CC) $(ALL_CFLAGS) $(UNIT_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.o %.c,$^) \
 	$(CLI_LIB) $(LIB) $(PKG_LIBS) $(TEST_LIBS)
 
 $(BUILD)/no-openat2/test-host-%: $(BUILD)/no-openat2/init-%.o tests/unit/test-host.c $(CLI_LIB) $(LIB)
@@ -132,7 +134,7 @@ $(BUILD)/no-openat2/test-fileio-%: $(BUILD)/no-openat2/init-%.o tests/unit/test-
 
 $(BUILD)/tests/%: tests/unit/%.c $(CLI_LIB) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CLI_LIB) $(LIB) $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_CFLAGS) $(UNIT_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(CLI_LIB) $(LIB) $(PKG_LIBS) $(TEST_LIBS)
 
 run: $(BIN)
 	@echo "== cvmprep check (this machine)"

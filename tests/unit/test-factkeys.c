@@ -8,11 +8,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "check-harness.h"
+
 #include "checks/factkeys.h"
 #include "checks/runner.h"
 #include "core/util.h"
-
-#define FIXTURES "tests/fixtures"
 
 static size_t n_keys(void)
 {
@@ -50,7 +50,7 @@ static void gather(const char *root, bool *seen)
 static void test_table_matches_probes(void **state)
 {
 	_cleanup_free_ bool *seen = calloc(n_keys() + 1, sizeof(bool));
-	DIR *d = opendir(FIXTURES);
+	DIR *d = opendir(FIXTURES_DIR);
 	struct dirent *de;
 
 	(void)state;
@@ -61,7 +61,7 @@ static void test_table_matches_probes(void **state)
 
 		if (de->d_name[0] == '.')
 			continue;
-		root = strdup_printf(FIXTURES "/%s", de->d_name);
+		root = strdup_printf(FIXTURES_DIR "/%s", de->d_name);
 		gather(root, seen);
 	}
 	closedir(d);

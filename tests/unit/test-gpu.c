@@ -6,28 +6,22 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "checks/checks.h"
-#include "core/util.h"
+#include "check-harness.h"
 
 static const struct config cfg = {.data_root = DATA_ROOT_DEFAULT};
 
 /* Runs gpu.devices's probes on a tree; returns the gpu.pci fact's value (caller frees). */
 static char *probe_tree(const char *root)
 {
-	const struct check *c = checks_find("gpu.devices");
-	struct host h;
 	struct facts f = {0};
 	const struct fact *pci;
 	char *v;
 
-	assert_int_equal(host_open(&h, root, NULL, NULL), 0);
-	for (size_t i = 0; c->probes[i]; i++)
-		assert_int_equal(c->probes[i](&h, &cfg, &f), 0);
+	check_probe(root, "gpu.devices", &cfg, &f);
 	pci = facts_get(&f, "gpu.pci");
 	assert_non_null(pci);
 	v = pci->err ? strdup_printf("errno %d", pci->err) : strdup(pci->value);
 	facts_free(&f);
-	host_close(&h);
 	return v;
 }
 
@@ -37,11 +31,11 @@ static void test_probe_fixtures(void **state)
 		const char *root;
 		const char *pci; /* display controllers, in directory order: compared as a set */
 	} cases[] = {
-	    {"tests/fixtures/hw-nvidia-metal", "10de:20b5@0000:01:00.0 1a03:2000@0000:02:00.0"},
-	    {"tests/fixtures/hw-nvidia-kvm", "10de:20b5@0000:00:05.0 1234:1111@0000:00:01.0"},
-	    {"tests/fixtures/hw-amd-metal", "1002:73bf@0000:03:00.0"},
-	    {"tests/fixtures/hw-none", "1a03:2000@0000:02:00.0"},
-	    {"tests/fixtures/ubuntu-22.04", "errno 2"}, /* no /sys at all */
+	    {FIXTURE("hw-nvidia-metal"), "10de:20b5@0000:01:00.0 1a03:2000@0000:02:00.0"},
+	    {FIXTURE("hw-nvidia-kvm"), "10de:20b5@0000:00:05.0 1234:1111@0000:00:01.0"},
+	    {FIXTURE("hw-amd-metal"), "1002:73bf@0000:03:00.0"},
+	    {FIXTURE("hw-none"), "1a03:2000@0000:02:00.0"},
+	    {FIXTURE("ubuntu-22.04"), "errno 2"}, /* no /sys at all */
 	};
 
 	(void)state;

@@ -7,21 +7,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "facts-spec.h"
+#include "check-harness.h"
 
 #include "checks/check.h"
 #include "checks/image.h"
 #include "core/util.h"
 #include "reports/report.h"
-
-#define MAX_FACTS 12
-
-struct rule_case {
-	const char *id;
-	const char *facts[MAX_FACTS];
-	enum status want;
-	const char *message; /* a part the message must contain */
-};
 
 #define IMG "image.source=oci-layout"
 #define DPKG "image.dpkg.database=4 packages"
@@ -31,127 +22,107 @@ struct rule_case {
 
 static const struct rule_case cases[] = {
 	/* Any image check of an image that could not be read. */
-	{ "image.init", { "image.source!74" }, STATUS_UNKNOWN, "cannot read the image" },
-	{ "image.arch", { NULL }, STATUS_UNKNOWN, "no image was read" },
+	{ "image.init", 0, { "image.source!74" }, STATUS_UNKNOWN, "cannot read the image" },
+	{ "image.arch", 0, { NULL }, STATUS_UNKNOWN, "no image was read" },
 
-	{ "image.init", { IMG, "image.init=/usr/lib/systemd/systemd", "image.init.type=file" },
+	{ "image.init", 0, { IMG, "image.init=/usr/lib/systemd/systemd", "image.init.type=file" },
 	  STATUS_PASS, "is systemd" },
-	{ "image.init", { IMG, "image.init!2" }, STATUS_FAIL, "is missing" },
-	{ "image.init", { IMG, "image.init!2", "image.init.link=/lib/systemd/systemd" },
+	{ "image.init", 0, { IMG, "image.init!2" }, STATUS_FAIL, "is missing" },
+	{ "image.init", 0, { IMG, "image.init!2", "image.init.link=/lib/systemd/systemd" },
 	  STATUS_FAIL, "not in the image" },
-	{ "image.init", { IMG, "image.init=/bin/systemd", "image.init.type=file",
+	{ "image.init", 0, { IMG, "image.init=/bin/systemd", "image.init.type=file",
 			  "image.init.escape=yes" }, STATUS_FAIL, "climbs above the image root" },
-	{ "image.init", { IMG, "image.init=/bin/busybox", "image.init.type=not recorded" },
+	{ "image.init", 0, { IMG, "image.init=/bin/busybox", "image.init.type=not recorded" },
 	  STATUS_FAIL, "not systemd" },
-	{ "image.init", { IMG, "image.init=/lib/systemd", "image.init.type=directory" },
+	{ "image.init", 0, { IMG, "image.init=/lib/systemd", "image.init.type=directory" },
 	  STATUS_FAIL, "not systemd" },
-	{ "image.init", { IMG, "image.init!40" }, STATUS_FAIL, "does not resolve" },
-	{ "image.init", { IMG, "image.init!13" }, STATUS_UNKNOWN, "cannot resolve" },
+	{ "image.init", 0, { IMG, "image.init!40" }, STATUS_FAIL, "does not resolve" },
+	{ "image.init", 0, { IMG, "image.init!13" }, STATUS_UNKNOWN, "cannot resolve" },
 
-	{ "image.systemd", { IMG, DPKG, INSTALLED("systemd", "252.22-1") }, STATUS_PASS, "252.22-1" },
-	{ "image.systemd", { IMG, DPKG }, STATUS_FAIL, "not installed" },
-	{ "image.systemd", { IMG, DPKG, "image.dpkg.systemd.status=deinstall ok config-files" },
+	{ "image.systemd", 0, { IMG, DPKG, INSTALLED("systemd", "252.22-1") }, STATUS_PASS, "252.22-1" },
+	{ "image.systemd", 0, { IMG, DPKG }, STATUS_FAIL, "not installed" },
+	{ "image.systemd", 0, { IMG, DPKG, "image.dpkg.systemd.status=deinstall ok config-files" },
 	  STATUS_FAIL, "not installed" },
-	{ "image.systemd", { IMG, "image.dpkg.database", "image.systemd.binary=/usr/lib/systemd/systemd" },
+	{ "image.systemd", 0, { IMG, "image.dpkg.database", "image.systemd.binary=/usr/lib/systemd/systemd" },
 	  STATUS_PASS, "no dpkg database" },
-	{ "image.systemd", { IMG, "image.dpkg.database", "image.systemd.binary" }, STATUS_FAIL,
+	{ "image.systemd", 0, { IMG, "image.dpkg.database", "image.systemd.binary" }, STATUS_FAIL,
 	  "not installed" },
-	{ "image.systemd", { IMG, "image.dpkg.database!74" }, STATUS_UNKNOWN, "cannot read" },
-	{ "image.systemd", { IMG, DPKG, "image.dpkg.systemd.status=bogus" }, STATUS_UNKNOWN,
+	{ "image.systemd", 0, { IMG, "image.dpkg.database!74" }, STATUS_UNKNOWN, "cannot read" },
+	{ "image.systemd", 0, { IMG, DPKG, "image.dpkg.systemd.status=bogus" }, STATUS_UNKNOWN,
 	  "unexpected dpkg status" },
 
-	{ "image.docker", { IMG, DPKG, DOCKER }, STATUS_PASS, "docker-ce" },
-	{ "image.docker", { IMG, DPKG, INSTALLED("docker.io", "20.10.24") }, STATUS_PASS, "docker.io" },
-	{ "image.docker", { IMG, DPKG, "image.docker.binary=/usr/bin/dockerd" }, STATUS_PASS,
+	{ "image.docker", 0, { IMG, DPKG, DOCKER }, STATUS_PASS, "docker-ce" },
+	{ "image.docker", 0, { IMG, DPKG, INSTALLED("docker.io", "20.10.24") }, STATUS_PASS, "docker.io" },
+	{ "image.docker", 0, { IMG, DPKG, "image.docker.binary=/usr/bin/dockerd" }, STATUS_PASS,
 	  "dockerd at" },
-	{ "image.docker", { IMG, DPKG, "image.docker.binary" }, STATUS_WARN, "not installed" },
-	{ "image.docker", { IMG, "image.dpkg.database!13" }, STATUS_UNKNOWN, "cannot read" },
+	{ "image.docker", 0, { IMG, DPKG, "image.docker.binary" }, STATUS_WARN, "not installed" },
+	{ "image.docker", 0, { IMG, "image.dpkg.database!13" }, STATUS_UNKNOWN, "cannot read" },
 
-	{ "image.docker-enabled", { IMG, DPKG, DOCKER, "image.docker.wants=/etc/x -> /lib/y",
+	{ "image.docker-enabled", 0, { IMG, DPKG, DOCKER, "image.docker.wants=/etc/x -> /lib/y",
 				    "image.docker.unit=/usr/lib/y" }, STATUS_PASS, "enabled" },
-	{ "image.docker-enabled", { IMG, DPKG, DOCKER, "image.docker.wants" }, STATUS_WARN,
+	{ "image.docker-enabled", 0, { IMG, DPKG, DOCKER, "image.docker.wants" }, STATUS_WARN,
 	  "not enabled" },
-	{ "image.docker-enabled", { IMG, DPKG, DOCKER, "image.docker.wants=/etc/x -> /nowhere",
+	{ "image.docker-enabled", 0, { IMG, DPKG, DOCKER, "image.docker.wants=/etc/x -> /nowhere",
 				    "image.docker.unit" }, STATUS_WARN, "leads nowhere" },
-	{ "image.docker-enabled", { IMG, DPKG, "image.docker.binary" }, STATUS_SKIP, "not installed" },
-	{ "image.docker-enabled", { IMG, DPKG, DOCKER, "image.docker.wants!5" }, STATUS_UNKNOWN,
+	{ "image.docker-enabled", 0, { IMG, DPKG, "image.docker.binary" }, STATUS_SKIP, "not installed" },
+	{ "image.docker-enabled", 0, { IMG, DPKG, DOCKER, "image.docker.wants!5" }, STATUS_UNKNOWN,
 	  "cannot read" },
 
-	{ "image.containerd-pin", { IMG, DPKG, "image.dpkg.containerd.io.status=hold ok installed",
+	{ "image.containerd-pin", 0, { IMG, DPKG, "image.dpkg.containerd.io.status=hold ok installed",
 				    "image.dpkg.containerd.io.version=1.5.11-1" }, STATUS_PASS, "held" },
-	{ "image.containerd-pin", { IMG, DPKG, INSTALLED("containerd.io", "1.5.11-1"),
+	{ "image.containerd-pin", 0, { IMG, DPKG, INSTALLED("containerd.io", "1.5.11-1"),
 				    "image.apt.pin.containerd.io=1.5.11-1",
 				    "image.apt.pin.containerd.io.priority=1001" }, STATUS_PASS, "pinned" },
-	{ "image.containerd-pin", { IMG, DPKG, INSTALLED("containerd.io", "1.5.11-1") }, STATUS_WARN,
+	{ "image.containerd-pin", 0, { IMG, DPKG, INSTALLED("containerd.io", "1.5.11-1") }, STATUS_WARN,
 	  "neither held nor pinned" },
-	{ "image.containerd-pin", { IMG, DPKG, INSTALLED("containerd.io", "1.6.21-1") }, STATUS_WARN,
+	{ "image.containerd-pin", 0, { IMG, DPKG, INSTALLED("containerd.io", "1.6.21-1") }, STATUS_WARN,
 	  "Sysbox before 0.5.2" },
-	{ "image.containerd-pin", { IMG, DPKG }, STATUS_WARN, "not installed" },
-	{ "image.containerd-pin", { IMG, DPKG, INSTALLED("containerd.io", "1.6.21-1"),
+	{ "image.containerd-pin", 0, { IMG, DPKG }, STATUS_WARN, "not installed" },
+	{ "image.containerd-pin", 0, { IMG, DPKG, INSTALLED("containerd.io", "1.6.21-1"),
 				    "dpkg.sysbox-ce.version=0.7.1-0.linux" }, STATUS_PASS, "not needed" },
-	{ "image.containerd-pin", { IMG, "image.dpkg.database" }, STATUS_SKIP, "no dpkg database" },
-	{ "image.containerd-pin", { IMG, "image.dpkg.database!74" }, STATUS_UNKNOWN, "cannot read" },
-	{ "image.containerd-pin", { IMG, DPKG, INSTALLED("containerd.io", "not a version!") },
+	{ "image.containerd-pin", 0, { IMG, "image.dpkg.database" }, STATUS_SKIP, "no dpkg database" },
+	{ "image.containerd-pin", 0, { IMG, "image.dpkg.database!74" }, STATUS_UNKNOWN, "cannot read" },
+	{ "image.containerd-pin", 0, { IMG, DPKG, INSTALLED("containerd.io", "not a version!") },
 	  STATUS_UNKNOWN, "cannot parse" },
 
-	{ "image.inner-runc", { IMG, DPKG, INSTALLED("containerd.io", "1.5.11-1"),
+	{ "image.inner-runc", 0, { IMG, DPKG, INSTALLED("containerd.io", "1.5.11-1"),
 				"dpkg.sysbox-ce.version=0.4.1-0.linux" }, STATUS_PASS, "predates 1.1" },
-	{ "image.inner-runc", { IMG, DPKG, INSTALLED("containerd.io", "1.6.21-1"),
+	{ "image.inner-runc", 0, { IMG, DPKG, INSTALLED("containerd.io", "1.6.21-1"),
 				"dpkg.sysbox-ce.version=0.5.0-0.linux" }, STATUS_FAIL, "needs Sysbox >= 0.5.2" },
-	{ "image.inner-runc", { IMG, DPKG, INSTALLED("containerd.io", "1.7.24-1"),
+	{ "image.inner-runc", 0, { IMG, DPKG, INSTALLED("containerd.io", "1.7.24-1"),
 				"dpkg.sysbox-ce.version=0.6.4-0.linux" }, STATUS_FAIL, "needs Sysbox >= 0.6.6" },
-	{ "image.inner-runc", { IMG, DPKG, INSTALLED("runc", "1.3.0+ds1-1"),
+	{ "image.inner-runc", 0, { IMG, DPKG, INSTALLED("runc", "1.3.0+ds1-1"),
 				"dpkg.sysbox-ce.version=0.6.7-0.linux" }, STATUS_FAIL, "needs Sysbox >= 0.7.0" },
-	{ "image.inner-runc", { IMG, DPKG, INSTALLED("runc", "1.1.5+ds1-1"),
+	{ "image.inner-runc", 0, { IMG, DPKG, INSTALLED("runc", "1.1.5+ds1-1"),
 				"dpkg.sysbox-ee.version=0.6.2-0.linux" }, STATUS_PASS, "runs inside Sysbox" },
-	{ "image.inner-runc", { IMG, DPKG, INSTALLED("containerd.io", "1.6.21-1") }, STATUS_SKIP,
+	{ "image.inner-runc", 0, { IMG, DPKG, INSTALLED("containerd.io", "1.6.21-1") }, STATUS_SKIP,
 	  "node's Sysbox version is not known" },
-	{ "image.inner-runc", { IMG, DPKG }, STATUS_SKIP, "runc version is not known" },
-	{ "image.inner-runc", { IMG, DPKG, "image.dpkg.runc.status=what ever" }, STATUS_UNKNOWN,
+	{ "image.inner-runc", 0, { IMG, DPKG }, STATUS_SKIP, "runc version is not known" },
+	{ "image.inner-runc", 0, { IMG, DPKG, "image.dpkg.runc.status=what ever" }, STATUS_UNKNOWN,
 	  "unexpected dpkg status" },
 
-	{ "image.tmp-config", { IMG, "image.tmp", "image.tmp.count=0" }, STATUS_PASS, "nothing" },
-	{ "image.tmp-config", { IMG, "image.tmp=/tmp/setup.sh", "image.tmp.count=1" }, STATUS_WARN,
+	{ "image.tmp-config", 0, { IMG, "image.tmp", "image.tmp.count=0" }, STATUS_PASS, "nothing" },
+	{ "image.tmp-config", 0, { IMG, "image.tmp=/tmp/setup.sh", "image.tmp.count=1" }, STATUS_WARN,
 	  "/tmp/setup.sh" },
-	{ "image.tmp-config", { IMG, "image.tmp!13" }, STATUS_UNKNOWN, "cannot read" },
+	{ "image.tmp-config", 0, { IMG, "image.tmp!13" }, STATUS_UNKNOWN, "cannot read" },
 
-	{ "image.arch", { IMG, "node.platform=linux/amd64", "image.arch=amd64" }, STATUS_PASS, "amd64" },
-	{ "image.arch", { IMG, "node.platform=linux/arm64/v8", "image.arch=arm64" }, STATUS_PASS,
+	{ "image.arch", 0, { IMG, "node.platform=linux/amd64", "image.arch=amd64" }, STATUS_PASS, "amd64" },
+	{ "image.arch", 0, { IMG, "node.platform=linux/arm64/v8", "image.arch=arm64" }, STATUS_PASS,
 	  "arm64" },
-	{ "image.arch", { IMG, "node.platform=linux/amd64", "image.dpkg.arch=amd64" }, STATUS_PASS,
+	{ "image.arch", 0, { IMG, "node.platform=linux/amd64", "image.dpkg.arch=amd64" }, STATUS_PASS,
 	  "amd64" },
-	{ "image.arch", { IMG, "node.platform=linux/arm64", "image.arch=amd64" }, STATUS_FAIL,
+	{ "image.arch", 0, { IMG, "node.platform=linux/arm64", "image.arch=amd64" }, STATUS_FAIL,
 	  "will not run" },
-	{ "image.arch", { IMG, "node.platform=linux/amd64" }, STATUS_UNKNOWN, "names no architecture" },
-	{ "image.arch", { IMG, "image.arch=amd64" }, STATUS_UNKNOWN, "node" },
+	{ "image.arch", 0, { IMG, "node.platform=linux/amd64" }, STATUS_UNKNOWN, "names no architecture" },
+	{ "image.arch", 0, { IMG, "image.arch=amd64" }, STATUS_UNKNOWN, "node" },
 };
-
-static void run_case(const struct rule_case *t)
-{
-	const struct check *c = checks_find(t->id);
-	struct config cfg = { .profile = profile_find("coder") };
-	struct result r = { .check = c };
-	struct facts f = { 0 };
-
-	assert_non_null(c);
-	assert_int_equal(c->target, CHECK_TARGET_IMAGE);
-	load_facts(&f, t->facts, MAX_FACTS);
-	assert_int_equal(c->rule(c, &f, &cfg, &r), 0);
-	if (r.status != t->want || !r.message || !strstr(r.message, t->message))
-		fail_msg("%s [%s]: got %s '%s', want %s '%s'", t->id, t->facts[1] ? t->facts[1] : "",
-			 status_to_string(r.status), r.message ? r.message : "(null)",
-			 status_to_string(t->want), t->message);
-	if (t->want == STATUS_FAIL || t->want == STATUS_WARN)
-		assert_non_null(r.remediation);
-	result_free(&r);
-	facts_free(&f);
-}
 
 static void test_rules(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++)
-		run_case(&cases[i]);
+		assert_int_equal(checks_find(cases[i].id)->target, CHECK_TARGET_IMAGE);
+	rule_cases_run(cases, ELEMENTSOF(cases), RULE_WANT_FIX_WARN);
 }
 
 /* Every image check is in the catalogue with its source, and in the recipe. */

@@ -14,7 +14,7 @@
 #include <zlib.h>
 #include <cmocka.h>
 
-#include "facts-spec.h"
+#include "check-harness.h"
 
 #include "checks/checks.h"
 #include "core/fileio.h"
@@ -358,7 +358,7 @@ static void test_crlf(void **state)
 
 #define MAX_FACTS 6
 
-struct rule_case {
+struct kconfig_case {
 	const char *id;
 	const char *facts[MAX_FACTS]; /* "key=value", "key" for null, "key!errno" */
 	enum status want;
@@ -366,10 +366,9 @@ struct rule_case {
 	const char *evidence; /* a part some evidence value must contain, or NULL */
 };
 
-
 #define SRC "kconfig.source=/proc/config.gz"
 
-static const struct rule_case rule_cases[] = {
+static const struct kconfig_case rule_cases[] = {
 	{ "kernel.config.USER_NS", { SRC, "kernel.release=6.1.0", "kconfig.USER_NS=y" }, STATUS_PASS, "CONFIG_USER_NS=y", NULL },
 	{ "kernel.config.FUSE_FS", { SRC, "kernel.release=6.1.0", "kconfig.FUSE_FS=m" }, STATUS_PASS, "CONFIG_FUSE_FS=m", NULL },
 	{ "kernel.config.USER_NS", { SRC, "kernel.release=6.1.0", "kconfig.USER_NS=n" }, STATUS_FAIL, "not set in /proc/config.gz", NULL },
@@ -408,7 +407,7 @@ static void test_rules(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < ELEMENTSOF(rule_cases); i++) {
-		const struct rule_case *t = &rule_cases[i];
+		const struct kconfig_case *t = &rule_cases[i];
 		const struct check *c = checks_find(t->id);
 		const struct config cfg = { .profile = profile_find("coder") };
 		struct result r = { .check = c };

@@ -14,22 +14,11 @@
 #include <sys/sysmacros.h>
 #include <cmocka.h>
 
-#include "facts-spec.h"
+#include "check-harness.h"
 
 #include "checks/checks.h"
 #include "core/fileio.h"
 #include "core/util.h"
-
-#define MAX_FACTS 8
-
-struct rule_case {
-	const char *id;
-	bool caching, autoload;
-	const char *facts[MAX_FACTS]; /* "key=value", "key" for null, "key!errno" */
-	enum status want;
-	const char *message;
-};
-
 
 #define UB "os.id=ubuntu"
 #define DEB "os.id=debian"
@@ -41,86 +30,58 @@ struct rule_case {
 
 static const struct rule_case cases[] = {
 	/* kernel.shiftfs: < 5.12 needed */
-	{ "kernel.shiftfs", false, false, { K54, UB, NOFS, "module.shiftfs=absent" }, STATUS_FAIL, "no ID-mapped mounts" },
-	{ "kernel.shiftfs", false, false, { K54, UB, NOFS, "module.shiftfs=available" }, STATUS_PASS, "available as a module" },
-	{ "kernel.shiftfs", false, false, { K54, UB, NOFS, "module.shiftfs=builtin" }, STATUS_PASS, "built into" },
-	{ "kernel.shiftfs", false, false, { K54, UB, "filesystem.shiftfs=yes", "module.shiftfs=loaded" }, STATUS_PASS, "loaded" },
-	{ "kernel.shiftfs", false, true, { K54, UB, NOFS, "module.shiftfs=absent" }, STATUS_WARN, "DKMS" },
+	{ "kernel.shiftfs", 0, { K54, UB, NOFS, "module.shiftfs=absent" }, STATUS_FAIL, "no ID-mapped mounts" },
+	{ "kernel.shiftfs", 0, { K54, UB, NOFS, "module.shiftfs=available" }, STATUS_PASS, "available as a module" },
+	{ "kernel.shiftfs", 0, { K54, UB, NOFS, "module.shiftfs=builtin" }, STATUS_PASS, "built into" },
+	{ "kernel.shiftfs", 0, { K54, UB, "filesystem.shiftfs=yes", "module.shiftfs=loaded" }, STATUS_PASS, "loaded" },
+	{ "kernel.shiftfs", RULE_AUTOLOAD, { K54, UB, NOFS, "module.shiftfs=absent" }, STATUS_WARN, "DKMS" },
 	/* 5.12-5.18 recommended; Ubuntu 5.15 with shiftfs in use: the EOVERFLOW bug */
-	{ "kernel.shiftfs", false, false, { K515, UB, NOFS, "module.shiftfs=absent" }, STATUS_WARN, "not on overlayfs" },
-	{ "kernel.shiftfs", false, false, { K515, UB, "filesystem.shiftfs=yes", "module.shiftfs=loaded" }, STATUS_WARN, "value too large" },
-	{ "kernel.shiftfs", false, false, { K515, "os.id=pop", "os.id_like=ubuntu debian", NOFS, "module.shiftfs=loaded" }, STATUS_WARN, "value too large" },
-	{ "kernel.shiftfs", false, false, { K515, DEB, "filesystem.shiftfs=yes", "module.shiftfs=loaded" }, STATUS_PASS, "loaded" },
-	{ "kernel.shiftfs", false, false, { K515, UB, NOFS, "module.shiftfs=available" }, STATUS_PASS, "available" },
+	{ "kernel.shiftfs", 0, { K515, UB, NOFS, "module.shiftfs=absent" }, STATUS_WARN, "not on overlayfs" },
+	{ "kernel.shiftfs", 0, { K515, UB, "filesystem.shiftfs=yes", "module.shiftfs=loaded" }, STATUS_WARN, "value too large" },
+	{ "kernel.shiftfs", 0, { K515, "os.id=pop", "os.id_like=ubuntu debian", NOFS, "module.shiftfs=loaded" }, STATUS_WARN, "value too large" },
+	{ "kernel.shiftfs", 0, { K515, DEB, "filesystem.shiftfs=yes", "module.shiftfs=loaded" }, STATUS_PASS, "loaded" },
+	{ "kernel.shiftfs", 0, { K515, UB, NOFS, "module.shiftfs=available" }, STATUS_PASS, "available" },
 	/* >= 5.19 not required, unless caching */
-	{ "kernel.shiftfs", false, false, { K61, DEB, NOFS, "module.shiftfs=absent" }, STATUS_PASS, "not required" },
-	{ "kernel.shiftfs", false, false, { K61, DEB, "filesystem.shiftfs!2", "module.shiftfs!2" }, STATUS_PASS, "not required" },
-	{ "kernel.shiftfs", false, false, { K61, DEB, NOFS, "module.shiftfs=available" }, STATUS_PASS, "(not required on this kernel)" },
-	{ "kernel.shiftfs", true, false, { K61, DEB, NOFS, "module.shiftfs=absent" }, STATUS_FAIL, "caching CVMs need it" },
-	{ "kernel.shiftfs", true, true, { K61, DEB, NOFS, "module.shiftfs=absent" }, STATUS_WARN, "DKMS" },
-	{ "kernel.shiftfs", true, false, { K61, DEB, NOFS, "module.shiftfs=available" }, STATUS_PASS, "available" },
+	{ "kernel.shiftfs", 0, { K61, DEB, NOFS, "module.shiftfs=absent" }, STATUS_PASS, "not required" },
+	{ "kernel.shiftfs", 0, { K61, DEB, "filesystem.shiftfs!2", "module.shiftfs!2" }, STATUS_PASS, "not required" },
+	{ "kernel.shiftfs", 0, { K61, DEB, NOFS, "module.shiftfs=available" }, STATUS_PASS, "(not required on this kernel)" },
+	{ "kernel.shiftfs", RULE_CACHING, { K61, DEB, NOFS, "module.shiftfs=absent" }, STATUS_FAIL, "caching CVMs need it" },
+	{ "kernel.shiftfs", RULE_CACHING | RULE_AUTOLOAD, { K61, DEB, NOFS, "module.shiftfs=absent" }, STATUS_WARN, "DKMS" },
+	{ "kernel.shiftfs", RULE_CACHING, { K61, DEB, NOFS, "module.shiftfs=available" }, STATUS_PASS, "available" },
 	/* what cannot be read */
-	{ "kernel.shiftfs", false, false, { K510, DEB, "filesystem.shiftfs!2", "module.shiftfs!13" }, STATUS_UNKNOWN, "No such file" },
-	{ "kernel.shiftfs", false, false, { K510, DEB, NOFS, "module.shiftfs!13" }, STATUS_UNKNOWN, "Permission denied" },
-	{ "kernel.shiftfs", false, false, { K510, DEB, "filesystem.shiftfs!2", "module.shiftfs=absent" }, STATUS_FAIL, "absent" },
-	{ "kernel.shiftfs", false, false, { K510, DEB, "filesystem.shiftfs=yes", "module.shiftfs!13" }, STATUS_PASS, "loaded" },
-	{ "kernel.shiftfs", true, false, { K61, DEB, "filesystem.shiftfs!2", "module.shiftfs!2" }, STATUS_UNKNOWN, "cannot read" },
-	{ "kernel.shiftfs", false, false, { "kernel.release!2", "module.shiftfs=absent" }, STATUS_UNKNOWN, "cannot read" },
-	{ "kernel.shiftfs", false, false, { "kernel.release=garbage", "module.shiftfs=absent" }, STATUS_UNKNOWN, "cannot parse" },
-	{ "kernel.shiftfs", false, false, { K510, NOFS }, STATUS_UNKNOWN, "no fact 'module.shiftfs'" },
+	{ "kernel.shiftfs", 0, { K510, DEB, "filesystem.shiftfs!2", "module.shiftfs!13" }, STATUS_UNKNOWN, "No such file" },
+	{ "kernel.shiftfs", 0, { K510, DEB, NOFS, "module.shiftfs!13" }, STATUS_UNKNOWN, "Permission denied" },
+	{ "kernel.shiftfs", 0, { K510, DEB, "filesystem.shiftfs!2", "module.shiftfs=absent" }, STATUS_FAIL, "absent" },
+	{ "kernel.shiftfs", 0, { K510, DEB, "filesystem.shiftfs=yes", "module.shiftfs!13" }, STATUS_PASS, "loaded" },
+	{ "kernel.shiftfs", RULE_CACHING, { K61, DEB, "filesystem.shiftfs!2", "module.shiftfs!2" }, STATUS_UNKNOWN, "cannot read" },
+	{ "kernel.shiftfs", 0, { "kernel.release!2", "module.shiftfs=absent" }, STATUS_UNKNOWN, "cannot read" },
+	{ "kernel.shiftfs", 0, { "kernel.release=garbage", "module.shiftfs=absent" }, STATUS_UNKNOWN, "cannot parse" },
+	{ "kernel.shiftfs", 0, { K510, NOFS }, STATUS_UNKNOWN, "no fact 'module.shiftfs'" },
 
 	/* kernel.headers */
-	{ "kernel.headers", false, false, { "kernel.headers=/usr/src/linux-headers-6.1.0-13-amd64" }, STATUS_PASS, "kernel headers at" },
-	{ "kernel.headers", false, false, { "kernel.headers" }, STATUS_WARN, "no kernel headers" },
-	{ "kernel.headers", false, true, { "kernel.headers" }, STATUS_FAIL, "cannot build shiftfs" },
-	{ "kernel.headers", false, true, { "kernel.headers!13" }, STATUS_UNKNOWN, "Permission denied" },
+	{ "kernel.headers", 0, { "kernel.headers=/usr/src/linux-headers-6.1.0-13-amd64" }, STATUS_PASS, "kernel headers at" },
+	{ "kernel.headers", 0, { "kernel.headers" }, STATUS_WARN, "no kernel headers" },
+	{ "kernel.headers", RULE_AUTOLOAD, { "kernel.headers" }, STATUS_FAIL, "cannot build shiftfs" },
+	{ "kernel.headers", RULE_AUTOLOAD, { "kernel.headers!13" }, STATUS_UNKNOWN, "Permission denied" },
 
 	/* fs.fuse */
-	{ "fs.fuse", false, false, { "filesystem.fuse=yes", "module.fuse=loaded", "fuse.device=yes" }, STATUS_PASS, "fuse loaded, /dev/fuse present" },
-	{ "fs.fuse", false, false, { "filesystem.fuse=yes", "module.fuse=builtin", "fuse.device=yes" }, STATUS_PASS, "built into" },
-	{ "fs.fuse", false, false, { "filesystem.fuse=no", "module.fuse=available", "fuse.device=yes" }, STATUS_PASS, "available" },
-	{ "fs.fuse", false, false, { "filesystem.fuse=no", "module.fuse=available", "fuse.device=no" }, STATUS_WARN, "/dev/fuse is missing" },
-	{ "fs.fuse", false, false, { "filesystem.fuse=no", "module.fuse=absent", "fuse.device=yes" }, STATUS_FAIL, "no FUSE" },
-	{ "fs.fuse", false, false, { "filesystem.fuse!2", "module.fuse!2", "fuse.device=yes" }, STATUS_UNKNOWN, "cannot read" },
-	{ "fs.fuse", false, false, { "filesystem.fuse=yes", "module.fuse!2", "fuse.device!13" }, STATUS_UNKNOWN, "Permission denied" },
+	{ "fs.fuse", 0, { "filesystem.fuse=yes", "module.fuse=loaded", "fuse.device=yes" }, STATUS_PASS, "fuse loaded, /dev/fuse present" },
+	{ "fs.fuse", 0, { "filesystem.fuse=yes", "module.fuse=builtin", "fuse.device=yes" }, STATUS_PASS, "built into" },
+	{ "fs.fuse", 0, { "filesystem.fuse=no", "module.fuse=available", "fuse.device=yes" }, STATUS_PASS, "available" },
+	{ "fs.fuse", 0, { "filesystem.fuse=no", "module.fuse=available", "fuse.device=no" }, STATUS_WARN, "/dev/fuse is missing" },
+	{ "fs.fuse", 0, { "filesystem.fuse=no", "module.fuse=absent", "fuse.device=yes" }, STATUS_FAIL, "no FUSE" },
+	{ "fs.fuse", 0, { "filesystem.fuse!2", "module.fuse!2", "fuse.device=yes" }, STATUS_UNKNOWN, "cannot read" },
+	{ "fs.fuse", 0, { "filesystem.fuse=yes", "module.fuse!2", "fuse.device!13" }, STATUS_UNKNOWN, "Permission denied" },
 
 	/* fs.overlay */
-	{ "fs.overlay", false, false, { "filesystem.overlay=yes", "module.overlay!2" }, STATUS_PASS, "overlay loaded" },
-	{ "fs.overlay", false, false, { "filesystem.overlay=no", "module.overlay=available" }, STATUS_PASS, "available" },
-	{ "fs.overlay", false, false, { "filesystem.overlay=no", "module.overlay=builtin" }, STATUS_PASS, "built into" },
-	{ "fs.overlay", false, false, { "filesystem.overlay=no", "module.overlay=absent" }, STATUS_FAIL, "no overlay" },
-	{ "fs.overlay", false, false, { "filesystem.overlay=no", "module.overlay!13" }, STATUS_UNKNOWN, "Permission denied" },
+	{ "fs.overlay", 0, { "filesystem.overlay=yes", "module.overlay!2" }, STATUS_PASS, "overlay loaded" },
+	{ "fs.overlay", 0, { "filesystem.overlay=no", "module.overlay=available" }, STATUS_PASS, "available" },
+	{ "fs.overlay", 0, { "filesystem.overlay=no", "module.overlay=builtin" }, STATUS_PASS, "built into" },
+	{ "fs.overlay", 0, { "filesystem.overlay=no", "module.overlay=absent" }, STATUS_FAIL, "no overlay" },
+	{ "fs.overlay", 0, { "filesystem.overlay=no", "module.overlay!13" }, STATUS_UNKNOWN, "Permission denied" },
 };
 
-static void test_rules(void **state)
-{
-	(void)state;
-	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-		const struct rule_case *t = &cases[i];
-		const struct check *c = checks_find(t->id);
-		const struct config cfg = { .profile = profile_find("coder"),
-					    .caching = t->caching,
-					    .shiftfs_autoload = t->autoload };
-		struct result r = { .check = c };
-		struct facts f = { 0 };
-
-		assert_non_null(c);
-		load_facts(&f, t->facts, MAX_FACTS);
-		assert_int_equal(c->rule(c, &f, &cfg, &r), 0);
-		if (r.status != t->want || !r.message || !strstr(r.message, t->message))
-			fail_msg("case %zu %s: got %s '%s', want %s '%s'", i, t->id,
-				 status_to_string(r.status), r.message ? r.message : "(null)",
-				 status_to_string(t->want), t->message);
-		if (t->want != STATUS_UNKNOWN) {
-			assert_non_null(r.observed);
-			assert_non_null(r.expected);
-		}
-		if (t->want == STATUS_FAIL || t->want == STATUS_WARN)
-			assert_non_null(r.remediation);
-		result_free(&r);
-		facts_free(&f);
-	}
-}
+RULE_CASES_TEST(test_rules, cases, RULE_WANT_FIX_WARN)
 
 /* Probes on trees made here. */
 
@@ -169,15 +130,9 @@ static int teardown(void **state)
 /* Runs the probes of check id on the tree. */
 static void probe(const char *id, struct facts *f)
 {
-	const struct check *c = checks_find(id);
 	const struct config cfg = { .profile = profile_find("coder") };
-	struct host h;
 
-	assert_non_null(c);
-	assert_int_equal(host_open(&h, tree, NULL, NULL), 0);
-	for (size_t i = 0; i < CHECK_PROBES_MAX && c->probes[i]; i++)
-		assert_int_equal(c->probes[i](&h, &cfg, f), 0);
-	host_close(&h);
+	check_probe(tree, id, &cfg, f);
 }
 
 static void want(const struct facts *f, const char *key, const char *value, int err)

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "check-harness.h"
+
 #include "checks/check.h"
 #include "checks/runtime.h"
 #include "core/util.h"
@@ -559,7 +561,7 @@ static void test_shiftfs(void **state _unused_)
 static void test_fixture_pin(void **state _unused_)
 {
 	char *want = containerd_pin_text(CONTAINERD_PIN_DEFAULT), *got;
-	FILE *f = fopen("tests/fixtures/provisioned/etc/apt/preferences.d/cvmprep-containerd", "re");
+	FILE *f = fopen(FIXTURE("provisioned/etc/apt/preferences.d/cvmprep-containerd"), "re");
 	long n;
 
 	assert_non_null(f);

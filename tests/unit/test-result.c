@@ -14,7 +14,7 @@
 #include "checks/checks.h"
 #include "checks/runner.h"
 #include "core/util.h"
-#include "facts-spec.h"
+#include "check-harness.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define REPLACE_MALLOC 0 /* the sanitizer owns malloc */

@@ -6,8 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "checks/checks.h"
-#include "core/util.h"
+#include "check-harness.h"
 
 static const struct config cfg = {.data_root = DATA_ROOT_DEFAULT};
 
@@ -18,10 +17,10 @@ static void test_probe_fixtures(void **state)
 		const char *virt;
 		const char *hypervisor;
 	} cases[] = {
-	    {"tests/fixtures/hw-nvidia-metal", "none", "no"},
-	    {"tests/fixtures/hw-nvidia-kvm", "qemu", "yes"},
-	    {"tests/fixtures/hw-amd-metal", "none", "no"},
-	    {"tests/fixtures/hw-none", "none", "no"}, /* no DMI: the CPU flag decides */
+	    {FIXTURE("hw-nvidia-metal"), "none", "no"},
+	    {FIXTURE("hw-nvidia-kvm"), "qemu", "yes"},
+	    {FIXTURE("hw-amd-metal"), "none", "no"},
+	    {FIXTURE("hw-none"), "none", "no"}, /* no DMI: the CPU flag decides */
 	};
 
 	(void)state;
@@ -50,7 +49,7 @@ static void test_probe_empty(void **state)
 	struct facts f = {0};
 
 	(void)state;
-	assert_int_equal(host_open(&h, "tests/fixtures/empty", NULL, NULL), 0);
+	assert_int_equal(host_open(&h, FIXTURE("empty"), NULL, NULL), 0);
 	assert_int_equal(probe_virt(&h, &cfg, &f), 0);
 	assert_int_equal(facts_get(&f, "platform.hypervisor")->err, ENOENT);
 	facts_free(&f);
