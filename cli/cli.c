@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What every command shares: the gate of the descriptor's flags, messages, exit codes, output. */
+/* What every command shares: the dispatcher, messages, exit codes, output. */
 #include "cli.h"
 
 #include <getopt.h>
@@ -143,15 +143,12 @@ int cli_stdout_done(int r)
 
 int cli_run(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	bool help = argc == 2 && (streq(argv[1], "-h") || streq(argv[1], "--help"));
 	int r;
 
 	arg_cmd = cmd->name;
 	/* Messages are ours (cli_getopt_error); 0 makes glibc start afresh on this argv. */
 	opterr = 0;
 	optind = 0;
-	if (!help && (cmd->flags & CMD_NEEDS_ROOT) && geteuid() != 0)
-		return cli_usage("needs root (the effective uid is %u)", (unsigned)geteuid());
 	r = cmd->fn(argc, argv);
 	return r == EXIT_SUCCESS ? cli_stdout_done(r) : r;
 }

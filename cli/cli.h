@@ -18,19 +18,13 @@ enum {
 	EXIT_INTERNAL = 70, /* out of memory or a bug: never a verdict (sysexits' EX_SOFTWARE) */
 };
 
-/* What the dispatcher enforces before it runs a command (kmod, git: "in one place"). A command
- * invoked with -h or --help as its only argument runs without it, so anyone can read it. A need
- * that depends on the command's options (provision: root unless --dry-run; its lock under
- * --root, waiting --lock-timeout) is the command's own, after it has parsed them. */
-enum {
-	CMD_NEEDS_ROOT = 1 << 0, /* refused, exit EXIT_USAGE, unless the effective uid is 0 */
-};
-
+/* No command needs root whatever its options, so the dispatcher has no such gate: a need that
+ * depends on them (provision: root unless --dry-run; its lock under --root, waiting
+ * --lock-timeout) is the command's own, after it has parsed them. */
 struct cli_cmd {
 	const char *name;
 	/* argv[0] is the command's name; returns the exit code. */
 	int (*fn)(int argc, char **argv);
-	unsigned flags; /* CMD_* */
 	const char *help; /* one line for 'cvmprep --help' */
 };
 
@@ -50,8 +44,8 @@ extern const struct cli_cmd cli_cmd_image;
 extern const struct cli_cmd cli_cmd_diff;
 
 /*
- * Runs cmd with argv[0] its name: enforces cmd->flags, resets getopt for it, names it in every
- * message, then calls cmd->fn. When it succeeds, what it wrote to stdout must have got there
+ * Runs cmd with argv[0] its name: resets getopt for it, names it in every message, then calls
+ * cmd->fn. When it succeeds, what it wrote to stdout must have got there
  * (cli_stdout_done). Returns the exit code.
  */
 int cli_run(const struct cli_cmd *cmd, int argc, char **argv);

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* cli/: the command table, the flag the dispatcher enforces (needs root), exit codes, the shared
- * host options. */
+/* cli/: the command table, exit codes, the shared host options, and provision's own root gate. */
 #include <fcntl.h>
 #include <getopt.h>
 #include <setjmp.h>
@@ -15,18 +14,10 @@
 #include "core/util.h"
 
 #define NOBODY 65534
-#define RAN 42
-
-static int ran(int argc _unused_, char **argv _unused_)
-{
-	return RAN;
-}
-
-static const struct cli_cmd root_cmd = { "needs-root", ran, CMD_NEEDS_ROOT, "test" };
-
 /*
  * Runs cmd with args in a child, as uid (and gid) NOBODY when as_nobody (real setresuid: the
- * test runs as root), its stderr in err (at most size bytes). Returns its exit status.
+ * test runs as root), its stderr in err (at most size bytes), its stdout dropped. Returns its
+ * exit status.
  */
 static int run_child(const struct cli_cmd *cmd, char **args, bool as_nobody, char *err,
 		     size_t size)
@@ -42,6 +33,7 @@ static int run_child(const struct cli_cmd *cmd, char **args, bool as_nobody, cha
 		int argc = 0;
 
 		dup2(pipefd[1], STDERR_FILENO);
+		dup2(open("/dev/null", O_WRONLY | O_CLOEXEC), STDOUT_FILENO);
 		if (as_nobody && (setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
 				  setresuid(NOBODY, NOBODY, NOBODY) < 0))
 			_exit(99);
@@ -94,20 +86,23 @@ static void test_exit_code(void **state)
 	assert_int_equal(cli_exit_code(cli_oom()), EXIT_INTERNAL);
 }
 
-static void test_needs_root(void **state)
+/* No command needs root whatever its options; provision does unless --dry-run, and says so
+ * after parsing them, so anyone may read its help or have a bad option named. */
+static void test_provision_needs_root(void **state)
 {
-	char *args[] = { (char *)"needs-root", NULL };
-	char *help[] = { (char *)"needs-root", (char *)"--help", NULL };
+	char *args[] = { (char *)"provision", NULL };
+	char *help[] = { (char *)"provision", (char *)"--help", NULL };
+	char *bad[] = { (char *)"provision", (char *)"--frobnicate", NULL };
 	char err[512];
 
 	(void)state;
 	if (geteuid() != 0)
 		skip();
-	assert_int_equal(run_child(&root_cmd, args, false, err, sizeof(err)), RAN);
-	assert_int_equal(run_child(&root_cmd, args, true, err, sizeof(err)), EXIT_USAGE);
-	assert_string_equal(err, "cvmprep needs-root: needs root (the effective uid is 65534)\n");
-	/* Anyone may read a command's help. */
-	assert_int_equal(run_child(&root_cmd, help, true, err, sizeof(err)), RAN);
+	assert_int_equal(run_child(&cli_cmd_provision, args, true, err, sizeof(err)), EXIT_USAGE);
+	assert_string_equal(err, "cvmprep provision: provisioning needs root (--dry-run does not)\n");
+	assert_int_equal(run_child(&cli_cmd_provision, help, true, err, sizeof(err)), EXIT_SUCCESS);
+	assert_int_equal(run_child(&cli_cmd_provision, bad, true, err, sizeof(err)), EXIT_USAGE);
+	assert_non_null(strstr(err, "--frobnicate"));
 }
 
 /* Feeds argv to cli_getopt as a command would; counts the options that are the command's. */
@@ -191,7 +186,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_exit_code),
-		cmocka_unit_test(test_needs_root),
+		cmocka_unit_test(test_provision_needs_root),
 		cmocka_unit_test(test_host_options),
 	};
 
