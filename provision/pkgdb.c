@@ -10,9 +10,14 @@ bool prov_pkg_installed(const struct prov_pkg *p)
 	       p->version;
 }
 
+bool prov_pkg_installed_at(const struct prov_pkg *p, const char *version)
+{
+	return prov_pkg_installed(p) && streq(p->version, version);
+}
+
 bool prov_pkg_pinned(const struct prov_pkg *p, const char *version)
 {
-	return prov_pkg_installed(p) && p->st.want == DPKG_WANT_HOLD && streq(p->version, version);
+	return prov_pkg_installed_at(p, version) && p->st.want == DPKG_WANT_HOLD;
 }
 
 void prov_pkg_free(struct prov_pkg *p)

@@ -20,6 +20,8 @@ struct prov_pkg {
 
 /* Whether p is fully installed (state installed, no error flag). */
 bool prov_pkg_installed(const struct prov_pkg *p);
+/* Whether p is fully installed at exactly version. */
+bool prov_pkg_installed_at(const struct prov_pkg *p, const char *version);
 /* Whether p is installed at exactly version and held. */
 bool prov_pkg_pinned(const struct prov_pkg *p, const char *version);
 void prov_pkg_free(struct prov_pkg *p);

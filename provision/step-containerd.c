@@ -39,17 +39,24 @@ static int pin_file_ok(const struct prov_ctx *c, const char *version)
 	return streq(want, got);
 }
 
+int containerd_read(struct prov_ctx *c, struct prov_pkg *ret)
+{
+	const char *names[] = { CONTAINERD_PKG };
+
+	if (!c->o->containerd_version)
+		return prov_note(c, "--containerd-version none") < 0 ? -ENOMEM
+								      : PROV_NOT_APPLICABLE;
+	return prov_pkg_read(c->h, names, 1, ret);
+}
+
 int containerd_satisfied(struct prov_ctx *c)
 {
-	const char *ver = c->o->containerd_version, *names[] = { CONTAINERD_PKG };
+	const char *ver = c->o->containerd_version;
 	struct prov_pkg p;
 	int r;
 
-	if (!ver)
-		return prov_note(c, "--containerd-version none") < 0 ? -ENOMEM
-								      : PROV_NOT_APPLICABLE;
-	r = prov_pkg_read(c->h, names, 1, &p);
-	if (r < 0)
+	r = containerd_read(c, &p);
+	if (r != 0)
 		return r;
 	r = prov_pkg_pinned(&p, ver);
 	prov_pkg_free(&p);
@@ -172,7 +179,7 @@ int containerd_apply(struct prov_ctx *c)
 	r = prov_pkg_read(c->h, names, 1, &p);
 	if (r < 0)
 		return r;
-	installed = prov_pkg_installed(&p) && streq(p.version, ver);
+	installed = prov_pkg_installed_at(&p, ver);
 	prov_pkg_free(&p);
 	if (!installed) {
 		r = check_kubelet(c, ver);

@@ -60,15 +60,20 @@ static bool endswith_packages(const char *name)
 	return n > k && streq(name + n - k, "_Packages");
 }
 
-/* Whether apt's lists under the root say a source offers pkg at version (version NULL: at any
- * version). Reads only. */
-static int lists_offer(const struct prov_ctx *c, const char *pkg, const char *version)
+/*
+ * Whether a file of dir under the root, of a name name_ok() takes, matches: match(buf, len, arg)
+ * on its text (at most max bytes; a file that cannot be read is passed over). Returns 1, 0 (none
+ * does, or no such directory), or -errno. Reads only.
+ */
+static int dir_any_file(const struct prov_ctx *c, const char *dir, bool (*name_ok)(const char *),
+			size_t max, bool (*match)(const char *, size_t, const void *),
+			const void *arg)
 {
 	struct dirent *de;
 	DIR *d = NULL;
 	int r, found = 0;
 
-	r = host_opendir(c->h, APT_LISTS, &d);
+	r = host_opendir(c->h, dir, &d);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
@@ -77,18 +82,38 @@ static int lists_offer(const struct prov_ctx *c, const char *pkg, const char *ve
 		_cleanup_free_ char *path = NULL, *buf = NULL;
 		size_t len = 0;
 
-		if (!endswith_packages(de->d_name))
-			continue; /* compressed lists (.lz4, .gz) are not read here */
-		path = strdup_printf("%s/%s", APT_LISTS, de->d_name);
+		if (!name_ok(de->d_name))
+			continue;
+		path = strdup_printf("%s/%s", dir, de->d_name);
 		if (!path) {
 			closedir(d);
 			return -ENOMEM;
 		}
-		if (host_read(c->h, path, APT_LIST_MAX, &buf, &len) == 0)
-			found = packages_offer(buf, len, pkg, version);
+		if (host_read(c->h, path, max, &buf, &len) == 0)
+			found = match(buf, len, arg);
 	}
 	closedir(d);
 	return r < 0 ? r : found;
+}
+
+struct offer {
+	const char *pkg, *version;
+};
+
+static bool offer_match(const char *buf, size_t len, const void *arg)
+{
+	const struct offer *o = arg;
+
+	return packages_offer(buf, len, o->pkg, o->version);
+}
+
+/* Whether apt's lists under the root say a source offers pkg at version (version NULL: at any
+ * version). Compressed lists (.lz4, .gz) are not read here. */
+static int lists_offer(const struct prov_ctx *c, const char *pkg, const char *version)
+{
+	const struct offer o = { pkg, version };
+
+	return dir_any_file(c, APT_LISTS, endswith_packages, APT_LIST_MAX, offer_match, &o);
 }
 
 /* The repository URL: --apt-repo, else Docker's for the distribution. Caller frees. */
@@ -119,55 +144,42 @@ static bool text_has_url(const char *buf, const char *url)
 	return false;
 }
 
+static bool is_source_name(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	return dot && (streq(dot, ".list") || streq(dot, ".sources"));
+}
+
+static bool url_match(const char *buf, size_t len, const void *url)
+{
+	(void)len;
+	return text_has_url(buf, url);
+}
+
 /* Whether any source under the root already names url. */
 static int url_configured(const struct prov_ctx *c, const char *url)
 {
 	_cleanup_free_ char *main_list = NULL;
-	struct dirent *de;
-	DIR *d = NULL;
-	int r, found = 0;
 
 	if (host_read(c->h, APT_SOURCES, APT_KEY_MAX, &main_list, NULL) == 0 &&
 	    text_has_url(main_list, url))
 		return 1;
-	r = host_opendir(c->h, APT_SOURCES_D, &d);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0)
-		return r;
-	while (!found && (r = host_readdir(d, &de)) > 0) {
-		_cleanup_free_ char *path = NULL, *buf = NULL;
-		const char *dot = strrchr(de->d_name, '.');
-
-		if (!dot || (!streq(dot, ".list") && !streq(dot, ".sources")))
-			continue;
-		path = strdup_printf("%s/%s", APT_SOURCES_D, de->d_name);
-		if (!path) {
-			closedir(d);
-			return -ENOMEM;
-		}
-		if (host_read(c->h, path, APT_KEY_MAX, &buf, NULL) == 0)
-			found = text_has_url(buf, url);
-	}
-	closedir(d);
-	return r < 0 ? r : found;
+	return dir_any_file(c, APT_SOURCES_D, is_source_name, APT_KEY_MAX, url_match, url);
 }
 
 int source_satisfied(struct prov_ctx *c)
 {
-	const char *ver = c->o->containerd_version, *names[] = { CONTAINERD_PKG };
+	const char *ver = c->o->containerd_version;
 	_cleanup_free_ char *url = NULL;
 	struct prov_pkg p;
 	bool installed;
 	int r;
 
-	if (!ver)
-		return prov_note(c, "--containerd-version none") < 0 ? -ENOMEM
-								      : PROV_NOT_APPLICABLE;
-	r = prov_pkg_read(c->h, names, 1, &p);
-	if (r < 0)
+	r = containerd_read(c, &p);
+	if (r != 0)
 		return r;
-	installed = prov_pkg_installed(&p) && streq(p.version, ver);
+	installed = prov_pkg_installed_at(&p, ver);
 	prov_pkg_free(&p);
 	if (installed)
 		return prov_note(c, "%s %s is installed: no source needed", CONTAINERD_PKG, ver) < 0

@@ -2,6 +2,7 @@
 #ifndef CVMPREP_PROV_STEPS_H
 #define CVMPREP_PROV_STEPS_H
 
+#include "pkgdb.h"
 #include "plan.h"
 
 /* One pair per step of prov_steps[] (steps.c), in their files. */
@@ -23,6 +24,11 @@ int verify_apply(struct prov_ctx *c);
 #define CONTAINERD_PKG "containerd.io"
 #define CONTAINERD_PIN_FILE "/etc/apt/preferences.d/cvmprep-containerd"
 #define CONTAINERD_PIN_PRIORITY 1001
+
+/* For the steps about containerd.io: reads its package under the root into *ret and returns 0
+ * (caller frees it with prov_pkg_free()); under --containerd-version none, notes it and returns
+ * PROV_NOT_APPLICABLE; or -errno. */
+int containerd_read(struct prov_ctx *c, struct prov_pkg *ret);
 
 /* The pin file's text for version; caller frees. NULL on allocation failure. */
 char *containerd_pin_text(const char *version);
