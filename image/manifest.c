@@ -144,12 +144,46 @@ static int layers_alloc(struct image_plan *p, int n, char **why)
 	return p->layers ? 0 : -ENOMEM;
 }
 
+/* A descriptor read by name, as docker-save's manifest.json gives the config and each layer. */
+static int desc_from_name_json(const cJSON *o, const char *what, struct image_desc *d, char **why)
+{
+	if (!cJSON_IsString(o))
+		return bad(why, "%s of manifest.json is not a string", what);
+	return desc_from_name(o->valuestring, what, d, why);
+}
+
+/* The plan of a manifest: its config and each of its layers read by desc(). Returns 0 and *ret,
+ * or -errno (and *why for a bad document). */
+static int plan_read(const cJSON *config, const char *config_what, const cJSON *layers,
+		     const char *layer_what,
+		     int (*desc)(const cJSON *, const char *, struct image_desc *, char **),
+		     struct image_plan *ret, char **why)
+{
+	struct image_plan p = { 0 };
+	const cJSON *l;
+	int r;
+
+	r = desc(config, config_what, &p.config, why) ?:
+	    layers_alloc(&p, cJSON_GetArraySize(layers), why);
+	cJSON_ArrayForEach(l, layers) {
+		if (r < 0)
+			break;
+		r = desc(l, layer_what, &p.layers[p.n_layers], why);
+		if (r == 0)
+			p.n_layers++;
+	}
+	if (r < 0) {
+		image_plan_free(&p);
+		return r;
+	}
+	*ret = p;
+	return 0;
+}
+
 int manifest_docker(const char *json, size_t len, struct image_plan *ret, char **ret_why)
 {
 	_cleanup_(cJSON_Deletep) cJSON *doc = NULL;
-	struct image_plan p = { 0 };
-	const cJSON *img, *layers, *l;
-	const char *config;
+	const cJSON *img, *config, *layers;
 	int r;
 
 	*ret_why = NULL;
@@ -159,31 +193,11 @@ int manifest_docker(const char *json, size_t len, struct image_plan *ret, char *
 	img = cJSON_IsArray(doc) ? cJSON_GetArrayItem(doc, 0) : NULL;
 	if (!cJSON_IsObject(img))
 		return bad(ret_why, "manifest.json is not an array of images");
-	config = str(img, "Config");
+	config = cJSON_GetObjectItemCaseSensitive(img, "Config");
 	layers = cJSON_GetObjectItemCaseSensitive(img, "Layers");
-	if (!config || !cJSON_IsArray(layers))
+	if (!str(img, "Config") || !cJSON_IsArray(layers))
 		return bad(ret_why, "manifest.json names no Config or no Layers");
-	r = desc_from_name(config, "Config", &p.config, ret_why);
-	if (r < 0)
-		goto fail;
-	r = layers_alloc(&p, cJSON_GetArraySize(layers), ret_why);
-	if (r < 0)
-		goto fail;
-	cJSON_ArrayForEach(l, layers) {
-		if (!cJSON_IsString(l)) {
-			r = bad(ret_why, "a layer of manifest.json is not a string");
-			goto fail;
-		}
-		r = desc_from_name(l->valuestring, "a layer", &p.layers[p.n_layers], ret_why);
-		if (r < 0)
-			goto fail;
-		p.n_layers++;
-	}
-	*ret = p;
-	return 0;
-fail:
-	image_plan_free(&p);
-	return r;
+	return plan_read(config, "Config", layers, "a layer", desc_from_name_json, ret, ret_why);
 }
 
 bool manifest_type_is_index(const char *media_type)
@@ -257,8 +271,7 @@ int manifest_index_pick(const char *json, size_t len, const struct image_platfor
 int manifest_image(const char *json, size_t len, struct image_plan *ret, char **ret_why)
 {
 	_cleanup_(cJSON_Deletep) cJSON *doc = NULL;
-	struct image_plan p = { 0 };
-	const cJSON *config, *layers, *l;
+	const cJSON *config, *layers;
 	int r;
 
 	*ret_why = NULL;
@@ -269,23 +282,8 @@ int manifest_image(const char *json, size_t len, struct image_plan *ret, char **
 	layers = cJSON_GetObjectItemCaseSensitive(doc, "layers");
 	if (!cJSON_IsObject(config) || !cJSON_IsArray(layers))
 		return bad(ret_why, "the image manifest has no config or no layers");
-	r = desc_from_json(config, "the config descriptor", &p.config, ret_why);
-	if (r < 0)
-		goto fail;
-	r = layers_alloc(&p, cJSON_GetArraySize(layers), ret_why);
-	if (r < 0)
-		goto fail;
-	cJSON_ArrayForEach(l, layers) {
-		r = desc_from_json(l, "a layer descriptor", &p.layers[p.n_layers], ret_why);
-		if (r < 0)
-			goto fail;
-		p.n_layers++;
-	}
-	*ret = p;
-	return 0;
-fail:
-	image_plan_free(&p);
-	return r;
+	return plan_read(config, "the config descriptor", layers, "a layer descriptor",
+			 desc_from_json, ret, ret_why);
 }
 
 /* A string array of the config (Entrypoint, Cmd, Env) as a NULL-terminated vector; NULL when
