@@ -124,19 +124,6 @@ static int load_facts(const char *path, struct facts *f, char **ret_root)
 	return *ret_root ? 0 : cli_oom();
 }
 
-/* Names every format of the table, so that the list cannot drift from it. */
-static int unknown_format(const char *name)
-{
-	char names[128] = "";
-
-	for (size_t i = 0; i < n_report_formats; i++) {
-		if (i)
-			strncat(names, ", ", sizeof(names) - strlen(names) - 1);
-		strncat(names, report_formats[i].name, sizeof(names) - strlen(names) - 1);
-	}
-	return cli_usage("unknown format '%s' (%s)", name, names);
-}
-
 /* --baseline: this run, as its JSON report, compared with the earlier one. */
 static int compare_baseline(const struct report *rep, const struct report_doc *old,
 			    struct report_doc *now, struct report_diff *ret)
@@ -173,9 +160,9 @@ static int run_check(struct check_args *a)
 	r = cli_host_config(&a->host, &cfg);
 	if (r < 0)
 		return cli_exit_code(r);
-	fmt = report_format_find(a->format ? a->format : "text");
-	if (!fmt)
-		return unknown_format(a->format);
+	r = cli_report_format(a->format, true, &fmt);
+	if (r < 0)
+		return cli_exit_code(r);
 	if (a->facts)
 		cfg.live = cfg.probes = false;
 	r = cli_host_select(&a->host, &sel);

@@ -6,7 +6,9 @@
 #include <stdarg.h>
 
 #include "core/fileio.h"
+#include "core/strbuf.h"
 #include "core/util.h"
+#include "reports/report.h"
 
 static const char *arg_cmd = "";
 
@@ -151,6 +153,23 @@ int cli_run(const struct cli_cmd *cmd, int argc, char **argv)
 	optind = 0;
 	r = cmd->fn(argc, argv);
 	return r == EXIT_SUCCESS ? cli_stdout_done(r) : r;
+}
+
+int cli_report_format(const char *name, bool check_only_too, const struct report_format **ret)
+{
+	_cleanup_strbuf_ struct strbuf names = STRBUF_INIT;
+	const struct report_format *fmt = report_format_find(name ? name : "text");
+
+	if (fmt && (check_only_too || !fmt->check_only)) {
+		*ret = fmt;
+		return 0;
+	}
+	for (size_t i = 0; i < n_report_formats; i++)
+		if (check_only_too || !report_formats[i].check_only)
+			strbuf_add_sep(&names, ", ", "%s", report_formats[i].name);
+	if (names.err)
+		return cli_oom();
+	return cli_usage("unknown format '%s' (%s)", name, strbuf_str(&names)), -EINVAL;
 }
 
 int cli_emit_report(int r, const char *what, const char *path, const char *data, size_t len,

@@ -161,9 +161,9 @@ static int run_image(struct image_args *a)
 	r = cli_host_config(&a->host, &cfg);
 	if (r < 0)
 		return cli_exit_code(r);
-	fmt = report_format_find(a->format ? a->format : "text");
-	if (!fmt || fmt->check_only)
-		return cli_usage("unknown format '%s' (text, json)", a->format);
+	r = cli_report_format(a->format, false, &fmt);
+	if (r < 0)
+		return cli_exit_code(r);
 	r = cli_host_select_target(&a->host, CHECK_TARGET_IMAGE, &sel) ?:
 	    cli_host_assume(&a->host, &assume) ?:
 	    node_platform(a->platform, platform, sizeof(platform), &want, &f) ?:

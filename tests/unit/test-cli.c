@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "core/util.h"
+#include "reports/report.h"
 
 #define NOBODY 65534
 /*
@@ -105,6 +106,27 @@ static void test_provision_needs_root(void **state)
 	assert_non_null(strstr(err, "--frobnicate"));
 }
 
+/* --format is looked up in the writers' table, by check and image alike: check takes every
+ * writer, image all but check's own (tap, prom, nfd). */
+static void test_report_format(void **state)
+{
+	const struct report_format *fmt = NULL;
+
+	(void)state;
+	assert_int_equal(cli_report_format(NULL, false, &fmt), 0);
+	assert_string_equal(fmt->name, "text");
+	for (size_t i = 0; i < n_report_formats; i++) {
+		const struct report_format *f = &report_formats[i];
+
+		fmt = NULL;
+		assert_int_equal(cli_report_format(f->name, true, &fmt), 0);
+		assert_ptr_equal(fmt, f);
+		assert_int_equal(cli_report_format(f->name, false, &fmt), f->check_only ? -EINVAL : 0);
+	}
+	assert_int_equal(cli_report_format("yaml", true, &fmt), -EINVAL);
+	assert_int_equal(cli_report_format("yaml", false, &fmt), -EINVAL);
+}
+
 /* Feeds argv to cli_getopt as a command would; counts the options that are the command's. */
 static int parse(struct cli_host_opts *o, int argc, char **argv, int *ret_other)
 {
@@ -188,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_exit_code),
 		cmocka_unit_test(test_provision_needs_root),
 		cmocka_unit_test(test_host_options),
+		cmocka_unit_test(test_report_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
