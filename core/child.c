@@ -154,38 +154,70 @@ struct exec_stream {
 	int fd;
 	char *buf;
 	size_t len, cap, max;
+	bool tail; /* the last max bytes are kept, not the first */
 	bool truncated;
 };
 
-static void stream_keep(struct exec_stream *s, const char *p, size_t n)
+/* Appends n bytes, the buffer growing to at most limit bytes and a NUL; false when it cannot. */
+static bool stream_append(struct exec_stream *s, const char *p, size_t n, size_t limit)
 {
-	if (s->len + n > s->max) {
-		s->truncated = true;
-		n = s->max - s->len;
-	}
-	if (n == 0)
-		return;
 	if (s->len + n + 1 > s->cap) {
 		size_t cap = s->cap ? s->cap : 4096;
 		char *nbuf;
 
 		while (cap < s->len + n + 1)
 			cap *= 2;
-		if (cap > s->max + 1)
-			cap = s->max + 1;
+		if (cap > limit + 1)
+			cap = limit + 1;
 		nbuf = realloc(s->buf, cap);
-		if (!nbuf) {
-			/* Out of memory is not a reason to abandon a running package manager:
-			 * the output is cut here and says so. */
-			s->truncated = true;
-			s->max = s->len;
-			return;
-		}
+		if (!nbuf)
+			return false;
 		s->buf = nbuf;
 		s->cap = cap;
 	}
 	memcpy(s->buf + s->len, p, n);
 	s->len += n;
+	return true;
+}
+
+/* The last max bytes: the buffer holds up to twice that and is cut back to max when it would
+ * overflow, so each byte is moved at most once (stream_take makes it max). */
+static void stream_keep_tail(struct exec_stream *s, const char *p, size_t n)
+{
+	if (n >= s->max) {
+		s->truncated = s->truncated || s->len > 0 || n > s->max;
+		p += n - s->max;
+		n = s->max;
+		s->len = 0;
+	} else if (s->len + n > 2 * s->max) {
+		size_t drop = s->len + n - s->max;
+
+		memmove(s->buf, s->buf + drop, s->len - drop);
+		s->len -= drop;
+		s->truncated = true;
+	}
+	if (n && !stream_append(s, p, n, 2 * s->max))
+		s->truncated = true; /* this chunk is lost; what came before stays */
+}
+
+static void stream_keep(struct exec_stream *s, const char *p, size_t n)
+{
+	if (s->tail) {
+		stream_keep_tail(s, p, n);
+		return;
+	}
+	if (s->len + n > s->max) {
+		s->truncated = true;
+		n = s->max - s->len;
+	}
+	if (n == 0)
+		return;
+	if (!stream_append(s, p, n, s->max)) {
+		/* Out of memory is not a reason to abandon a running package manager: the output
+		 * is cut here and says so. */
+		s->truncated = true;
+		s->max = s->len;
+	}
 }
 
 /* Reads what fd has; closes it at end of file (or on an error other than EINTR/EAGAIN). */
@@ -286,6 +318,11 @@ static bool exec_wait(pid_t pid, int pidfd, struct exec_stream s[2],
 
 static void stream_take(struct exec_stream *s, char **ret_buf, size_t *ret_len, bool *ret_trunc)
 {
+	if (s->tail && s->len > s->max) {
+		memmove(s->buf, s->buf + s->len - s->max, s->max);
+		s->len = s->max;
+		s->truncated = true;
+	}
 	if (!s->buf)
 		s->buf = calloc(1, 1);
 	else
@@ -349,7 +386,7 @@ int child_exec(const struct child_exec_opts *o, struct child_exec_result *ret,
 	}
 
 	s[0] = (struct exec_stream){ .fd = out[0], .max = max };
-	s[1] = (struct exec_stream){ .fd = err[0], .max = max };
+	s[1] = (struct exec_stream){ .fd = err[0], .max = max, .tail = o->err_tail };
 	out[0] = err[0] = -1;
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	res.timed_out = exec_wait(pid, pidfd, s, o, start);

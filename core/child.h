@@ -70,14 +70,17 @@ struct child_exec_opts {
 	/* bytes kept of stdout and of stderr, each (0: CHILD_OUTPUT_MAX); the rest is read and
 	 * dropped, so the child never blocks on a full pipe */
 	size_t output_max;
+	/* keep the last output_max bytes of stderr rather than the first: a program's closing
+	 * error comes last */
+	bool err_tail;
 	/* called with every chunk read (stream 1 or 2), kept or not; NULL for none */
 	void (*on_output)(int stream, const char *buf, size_t len, void *userdata);
 	void *userdata;
 };
 
 /* How it ended. out and err are NUL-terminated (out_len, err_len exclude the NUL); a stream whose
- * output went past output_max, or whose buffer could not grow, is cut there and marked
- * truncated. Free with child_exec_result_free(). */
+ * output went past output_max, or whose buffer could not grow, is cut there (for stderr under
+ * err_tail: its beginning is dropped) and marked truncated. Free with child_exec_result_free(). */
 struct child_exec_result {
 	int exit_code;	  /* exit status when it exited, -1 when a signal ended it */
 	int signal;	  /* the signal that ended it, or 0 */

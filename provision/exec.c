@@ -89,6 +89,7 @@ int prov_exec(struct prov_cmd *c, const struct prov_exec_opts *o)
 		.timeout_ms = o->timeout_s * 1000,
 		.kill_grace_ms = PROV_KILL_GRACE_MS,
 		.output_max = PROV_OUT_MAX,
+		.err_tail = true, /* apt's closing error, however much it wrote before */
 		.on_output = o->on_line ? on_output : NULL,
 		.userdata = &l,
 	};

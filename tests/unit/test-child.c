@@ -237,6 +237,39 @@ static void test_exec_output_bound(void **state)
 	child_exec_result_free(&res);
 }
 
+/* Under err_tail, stderr keeps its last output_max bytes, however much came before (several
+ * times the bound, so the buffer is cut back more than once); stdout still keeps its first. */
+static void test_exec_output_tail(void **state)
+{
+	const char *const argv[] = { "/bin/sh", "-c",
+				     "head -c 5000 /dev/zero; head -c 300000 /dev/zero | tr '\\0' x >&2; "
+				     "echo 'E: the closing error' >&2", NULL };
+	const char *const small[] = { "/bin/sh", "-c", "echo one >&2; echo two >&2", NULL };
+	struct child_exec_opts o = { .argv = argv, .timeout_ms = 10000, .output_max = 1000,
+				     .err_tail = true };
+	struct child_exec_result res;
+	const char *end = "E: the closing error\n";
+
+	(void)state;
+	assert_int_equal(child_exec(&o, &res, NULL), 0);
+	assert_int_equal(res.exit_code, 0);
+	assert_int_equal(res.out_len, 1000);
+	assert_true(res.out_truncated);
+	assert_int_equal(res.err_len, 1000);
+	assert_true(res.err_truncated);
+	assert_int_equal(strlen(res.err), 1000);
+	assert_string_equal(res.err + 1000 - strlen(end), end);
+	assert_int_equal(strspn(res.err, "x"), 1000 - strlen(end));
+	child_exec_result_free(&res);
+
+	/* Within the bound: all of it, not truncated. */
+	o.argv = small;
+	assert_int_equal(child_exec(&o, &res, NULL), 0);
+	assert_string_equal(res.err, "one\ntwo\n");
+	assert_false(res.err_truncated);
+	child_exec_result_free(&res);
+}
+
 /* execve's own errno, not exit 127. */
 static void test_exec_missing(void **state)
 {
@@ -365,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_exec_timeout_kills_group),
 		cmocka_unit_test(test_exec_timeout_term),
 		cmocka_unit_test(test_exec_output_bound),
+		cmocka_unit_test(test_exec_output_tail),
 		cmocka_unit_test(test_exec_missing),
 		cmocka_unit_test(test_exec_invalid),
 		cmocka_unit_test(test_exec_env),
