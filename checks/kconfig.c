@@ -470,10 +470,8 @@ int kconfig_record(int fd, const char *path, struct facts *f)
 		return -ENOMEM;
 	for (size_t i = 0; i < N_RECORDED; i++) {
 		const char v[2] = { p.value[i], '\0' };
-		char key[64];
 
-		snprintf(key, sizeof(key), "kconfig.%s", recorded_name(i));
-		if (facts_set(f, key, path, v) < 0)
+		if (facts_setf(f, path, v, "kconfig.%s", recorded_name(i)) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -537,15 +535,13 @@ static int rule_kconfig(const struct check *c, const struct facts *f,
 {
 	const struct kconfig_option *o = c->data;
 	const struct fact *src, *val;
-	char key[64];
 	struct kver v;
 	int ret;
 
 	ret = result_need(r, f, "kconfig.source", &src);
 	if (ret <= 0)
 		return ret;
-	snprintf(key, sizeof(key), "kconfig.%s", o->name);
-	ret = result_need(r, f, key, &val);
+	ret = result_needf(r, f, &val, "kconfig.%s", o->name);
 	if (ret <= 0)
 		return ret;
 	result_evidence_fact(r, val);
@@ -562,10 +558,8 @@ static int rule_kconfig(const struct check *c, const struct facts *f,
 	if (is_set(val))
 		return result_set(r, STATUS_PASS, "CONFIG_%s=%s", o->name, val->value);
 	if (o->unless) {
-		const struct fact *alt;
+		const struct fact *alt = facts_getf(f, "kconfig.%s", o->unless);
 
-		snprintf(key, sizeof(key), "kconfig.%s", o->unless);
-		alt = facts_get(f, key);
 		if (is_set(alt)) {
 			result_evidence_fact(r, alt);
 			return result_set(r, STATUS_PASS, "CONFIG_%s is not set, and not needed: "

@@ -28,29 +28,20 @@
  *   .blkid         libblkid's TYPE for that mount's /dev device
  *   .xfs.ftype     "1" or "0", on xfs only
  */
-static int key_of(char *key, size_t size, const char *prefix, const char *name)
-{
-	int n = snprintf(key, size, "%s.%s", prefix, name);
-
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
 static int set(struct facts *f, const char *prefix, const char *name, const char *source,
 	       const char *value, int err)
 {
-	char key[64];
-	int r = key_of(key, sizeof(key), prefix, name);
+	_cleanup_free_ char *key = NULL;
 
-	if (r < 0)
-		return r;
-	return err ? facts_set_err(f, key, source, err) : facts_set(f, key, source, value);
+	if (!err)
+		return facts_setf(f, source, value, "%s.%s", prefix, name);
+	key = strdup_printf("%s.%s", prefix, name);
+	return key ? facts_set_err(f, key, source, err) : -ENOMEM;
 }
 
 static const struct fact *get(const struct facts *f, const char *prefix, const char *name)
 {
-	char key[64];
-
-	return key_of(key, sizeof(key), prefix, name) < 0 ? NULL : facts_get(f, key);
+	return facts_getf(f, "%s.%s", prefix, name);
 }
 
 /* Opens path as a directory, or its nearest existing parent; *ret_path is the one opened. */
@@ -345,10 +336,9 @@ static int need_fs_type(struct result *r, const struct facts *f, const char *pre
 {
 	static const char *const shown[] = {"statfs", "mount.fstype", "mount.source", "blkid",
 					    "xfs.ftype"};
-	char key[64];
 	int ret;
 
-	ret = key_of(key, sizeof(key), prefix, "path") ?: result_need(r, f, key, ret_path);
+	ret = result_needf(r, f, ret_path, "%s.path", prefix);
 	if (ret <= 0)
 		return ret;
 	result_evidence_fact(r, *ret_path);
@@ -357,10 +347,9 @@ static int need_fs_type(struct result *r, const struct facts *f, const char *pre
 	*ret_type = fs_type(f, prefix);
 	if (*ret_type)
 		return 1;
-	ret = key_of(key, sizeof(key), prefix, "mount.fstype");
-	if (ret == 0 && mount_unread(facts_get(f, key)))
-		return result_need(r, f, key, ret_type);
-	return key_of(key, sizeof(key), prefix, "statfs") ?: result_need(r, f, key, ret_type);
+	if (mount_unread(get(f, prefix, "mount.fstype")))
+		return result_needf(r, f, ret_type, "%s.mount.fstype", prefix);
+	return result_needf(r, f, ret_type, "%s.statfs", prefix);
 }
 
 /* Where Sysbox may keep its data (sysbox-mgr; Coder: no network filesystems). First match;
@@ -463,19 +452,16 @@ static int rule_capacity(const struct check *c _unused_, const struct facts *f,
 	for (size_t i = 0; i < ELEMENTSOF(capacity_places); i++) {
 		const char *prefix = capacity_places[i].prefix;
 		const struct fact *path, *size, *avail, *dev = get(f, prefix, "dev");
-		char key[64];
 		double free_gib, size_gib;
 		enum status s;
 		char *o;
 		int ret;
 
-		ret = key_of(key, sizeof(key), prefix, "path") ?: result_need(r, f, key, &path);
+		ret = result_needf(r, f, &path, "%s.path", prefix);
 		if (ret > 0)
-			ret = key_of(key, sizeof(key), prefix, "avail")
-				  ?: result_need(r, f, key, &avail);
+			ret = result_needf(r, f, &avail, "%s.avail", prefix);
 		if (ret > 0)
-			ret = key_of(key, sizeof(key), prefix, "size")
-				  ?: result_need(r, f, key, &size);
+			ret = result_needf(r, f, &size, "%s.size", prefix);
 		if (ret <= 0)
 			return ret;
 		/* Both on one filesystem: count it once. */
