@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* struct host: paths resolve under the root and cannot leave it; reads are bounded. Also the
- * atomic writer, which the host model's callers use for every file they write. */
+/* struct host: paths resolve under the root and cannot leave it; reads are bounded. The atomic
+ * writer is test-fileio.c's. */
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
@@ -495,37 +495,6 @@ static void test_proc_sys_symlinks_stay_inside(void **state)
 	rmdir(t);
 }
 
-static void test_atomic_write(void **state)
-{
-	_cleanup_free_ char *path = strdup_printf("%s/report.json", tree), *s = NULL;
-	_cleanup_free_ char *bad = strdup_printf("%s/missing/report.json", tree);
-	struct stat st;
-
-	(void)state;
-	assert_int_equal(write_file_atomic(path, "one", 3, 0600), 0);
-	assert_int_equal(write_file_atomic(path, "two!", 4, 0644), 0);
-	assert_int_equal(read_file(path, 100, &s, NULL), 0);
-	assert_string_equal(s, "two!");
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0644);
-	assert_int_equal(write_file_atomic(bad, "x", 1, 0644), -ENOENT);
-	/* A device is written to, not replaced. */
-	assert_int_equal(write_file_atomic("/dev/null", "x", 1, 0644), 0);
-	assert_int_equal(stat("/dev/null", &st), 0);
-	assert_true(S_ISCHR(st.st_mode));
-	/* A symlink stays a symlink; its target gets the new content. */
-	{
-		_cleanup_free_ char *link = strdup_printf("%s/link.json", tree), *t = NULL;
-
-		assert_int_equal(symlink("report.json", link), 0);
-		assert_int_equal(write_file_atomic(link, "three", 5, 0644), 0);
-		assert_int_equal(lstat(link, &st), 0);
-		assert_true(S_ISLNK(st.st_mode));
-		assert_int_equal(read_file(path, 100, &t, NULL), 0);
-		assert_string_equal(t, "three");
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,7 +505,6 @@ int main(void)
 		cmocka_unit_test(test_chase_like_openat2),
 		cmocka_unit_test(test_fifo_and_device_refused),
 		cmocka_unit_test(test_proc_sys_symlinks_stay_inside),
-		cmocka_unit_test(test_atomic_write),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
