@@ -104,27 +104,12 @@ static bool idmap_owner_alive(int dfd, const char *name)
 	       st.st_mtime > time(NULL) - IDMAP_STALE_SECONDS;
 }
 
-/*
- * Removes the probe directories that runs killed before they could clean up left in parent
- * (SIGKILL, a power cut): a directory is stale when its owner's pid is not alive here and no
- * process holds its lock (a run in another PID namespace sharing the directory does). Best
- * effort: what cannot be removed stays for a later run.
- */
-static void idmap_remove_stale(const char *parent)
+int idmap_sweep(int pfd, DIR *dir)
 {
-	_cleanup_close_ int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_(closedirp) DIR *dir = NULL;
 	struct dirent *de;
-	int dup_fd;
+	int r;
 
-	if (pfd < 0 || (dup_fd = fcntl(pfd, F_DUPFD_CLOEXEC, 3)) < 0)
-		return;
-	dir = fdopendir(dup_fd);
-	if (!dir) {
-		close(dup_fd);
-		return;
-	}
-	while (host_readdir(dir, &de) > 0) {
+	while ((r = host_readdir(dir, &de)) > 0) {
 		_cleanup_close_ int fd = -1;
 
 		if (!startswith(de->d_name, IDMAP_PREFIX) || idmap_owner_alive(pfd, de->d_name))
@@ -134,6 +119,25 @@ static void idmap_remove_stale(const char *parent)
 			continue;
 		(void)remove_tree(pfd, de->d_name, 2);
 	}
+	return r;
+}
+
+/* idmap_sweep() of parent. A parent that cannot be opened is left to the mkdir that follows to
+ * report. */
+static int idmap_remove_stale(const char *parent)
+{
+	_cleanup_close_ int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_(closedirp) DIR *dir = NULL;
+	int dup_fd;
+
+	if (pfd < 0 || (dup_fd = fcntl(pfd, F_DUPFD_CLOEXEC, 3)) < 0)
+		return 0;
+	dir = fdopendir(dup_fd);
+	if (!dir) {
+		close(dup_fd);
+		return 0;
+	}
+	return idmap_sweep(pfd, dir);
 }
 
 /*
@@ -207,7 +211,10 @@ int idmap_dirs_make(struct idmap_dirs *d, const char *parent, const char **ret_f
 	sigset_t mask;
 	int r;
 
-	idmap_remove_stale(parent);
+	*ret_failed = parent;
+	r = idmap_remove_stale(parent);
+	if (r < 0)
+		return r;
 	/* Signals wait until the handlers know what to remove. */
 	idmap_block(&mask);
 	r = dirs_make(d, parent, ret_failed);

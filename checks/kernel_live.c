@@ -242,7 +242,7 @@ static int probe_idmap(const struct host *h, const struct config *cfg, struct fa
 		else
 			r = child_run(CLONE_NEWNS, CHILD_TIMEOUT_MS, idmap_child, &d, &res);
 	} else if (r != -ENOMEM) {
-		source = strdup_printf("mkdir '%s'", failed);
+		source = strdup_printf("%s '%s'", failed == parent ? "list" : "mkdir", failed);
 	}
 	rm = idmap_dirs_remove(&d);
 	if (rm < 0 && source) {
