@@ -6,6 +6,7 @@
 #include <cJSON.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -96,35 +97,45 @@ int daemon_json_satisfied(struct prov_ctx *c)
 										 : PROV_SATISFIED;
 }
 
-/* Tells a running dockerd to reload daemon.json, as sysbox-ce's own postinst does (SIGHUP).
- * Only the host's own /proc can name it. */
-static int reload_dockerd(struct prov_ctx *c)
+int proc_signal_named(const struct host *h, DIR *proc, const char *name, int sig)
 {
-	DIR *d = NULL;
 	struct dirent *de;
-	unsigned n = 0;
+	int n = 0, r;
 
-	if (host_opendir(c->h, "/proc", &d) < 0)
-		return 0;
-	while ((de = readdir(d))) {
+	while ((r = host_readdir(proc, &de)) > 0) {
 		_cleanup_free_ char *path = NULL, *comm = NULL;
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
 
-		if (*end || pid <= 0)
+		if (*end || pid <= 0 || pid > INT_MAX)
 			continue;
 		path = strdup_printf("/proc/%ld/comm", pid);
-		if (!path) {
-			closedir(d);
+		if (!path)
 			return -ENOMEM;
-		}
-		if (host_read_line(c->h, path, &comm) == 0 && streq(comm, "dockerd") &&
-		    kill((pid_t)pid, SIGHUP) == 0)
+		if (host_read_line(h, path, &comm) == 0 && streq(comm, name) &&
+		    kill((pid_t)pid, sig) == 0)
 			n++;
 	}
-	closedir(d);
-	return n ? prov_note(c, "%s merged; dockerd told to reload (SIGHUP)", DAEMON_JSON)
-		 : 0;
+	return r < 0 ? r : n;
+}
+
+/* Tells a running dockerd to reload daemon.json, as sysbox-ce's own postinst does (SIGHUP).
+ * Only the host's own /proc can name it. */
+static int reload_dockerd(struct prov_ctx *c)
+{
+	_cleanup_(closedirp) DIR *d = NULL;
+	int n;
+
+	if (host_opendir(c->h, "/proc", &d) < 0)
+		return 0;
+	n = proc_signal_named(c->h, d, "dockerd", SIGHUP);
+	if (n == -ENOMEM)
+		return n;
+	if (n < 0)
+		return prov_note(c, "%s merged; /proc could not be listed whole (%s): a dockerd "
+			      "not told to reload (SIGHUP) takes it at its next start",
+			      DAEMON_JSON, strerror(-n));
+	return n ? prov_note(c, "%s merged; dockerd told to reload (SIGHUP)", DAEMON_JSON) : 0;
 }
 
 int daemon_json_apply(struct prov_ctx *c)

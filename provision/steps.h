@@ -2,6 +2,8 @@
 #ifndef CVMPREP_PROV_STEPS_H
 #define CVMPREP_PROV_STEPS_H
 
+#include <dirent.h>
+
 #include "pkgdb.h"
 #include "plan.h"
 
@@ -32,6 +34,11 @@ int containerd_read(struct prov_ctx *c, struct prov_pkg *ret);
 
 /* The pin file's text for version; caller frees. NULL on allocation failure. */
 char *containerd_pin_text(const char *version);
+
+/* Sends sig to each process of the /proc directory proc (opened under h) whose comm is name.
+ * Returns how many, -ENOMEM, or the -errno of a listing that failed part-way (those listed
+ * before it were sent it). */
+int proc_signal_named(const struct host *h, DIR *proc, const char *name, int sig);
 
 /* Whether Docker is installed under the root (dockerd on the package path). */
 bool docker_installed(const struct host *h);

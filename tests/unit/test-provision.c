@@ -5,7 +5,9 @@
  * stops before any step. Real apt and dpkg runs are the integration tests'. */
 #include <cJSON.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -576,6 +578,60 @@ static void test_fixture_pin(void **state _unused_)
 	free(want);
 }
 
+/* A dockerd under /proc is told to reload: by its comm, and only it. A /proc whose listing fails
+ * part-way (the descriptor replaced by a file's between two getdents(2) batches, as test-host.c
+ * does) is said, not taken for the whole. */
+static void test_signal_named(void **state _unused_)
+{
+	char rel[PATH_MAX], *file;
+	sigset_t hup, old;
+	struct dirent *de;
+	struct host h;
+	int status, fd;
+	pid_t pid;
+	DIR *d;
+
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &hup, &old), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int sig = 0;
+
+		alarm(30);
+		_exit(sigwait(&hup, &sig) == 0 && sig == SIGHUP ? 7 : 1);
+	}
+	assert_int_equal(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+	snprintf(rel, sizeof(rel), "/proc/%d/comm", (int)pid);
+	put(rel, "dockerd\n", 0644);
+	put("/proc/1/comm", "systemd\n", 0644);
+	put("/proc/self/comm", "dockerd\n", 0644);
+	open_host(&h);
+	assert_int_equal(host_opendir(&h, "/proc", &d), 0);
+	assert_int_equal(proc_signal_named(&h, d, "dockerd", SIGHUP), 1);
+	closedir(d);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 7);
+
+	for (int i = 0; i < 2000; i++) {
+		snprintf(rel, sizeof(rel), "/proc/%0200dx", i);
+		put(rel, "", 0644);
+	}
+	assert_int_equal(host_opendir(&h, "/proc", &d), 0);
+	assert_int_equal(host_readdir(d, &de), 1);
+	file = strdup_printf("%s/proc/1/comm", root);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	free(file);
+	assert_true(fd >= 0);
+	assert_int_equal(dup2(fd, dirfd(d)), dirfd(d));
+	close(fd);
+	assert_int_equal(proc_signal_named(&h, d, "dockerd", SIGHUP), -ENOTDIR);
+	closedir(d);
+	host_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +647,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lock_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kubelet_refusal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shiftfs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signal_named, setup, teardown),
 		cmocka_unit_test(test_fixture_pin),
 	};
 
