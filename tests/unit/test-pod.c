@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* pod.privileged, pod.hostpaths, pod.modules-match, net.istio and the mode helpers: the rules
- * on facts set by hand, every status each can return; the hostPath table and its writer. */
+/* pod.privileged, pod.hostpaths, pod.modules-match and the mode helpers: the rules on facts set
+ * by hand, every status each can return; the hostPath table and its writer. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -229,53 +229,6 @@ static void test_modules_match(void **state)
 	}
 }
 
-static void test_istio(void **state)
-{
-	static const struct {
-		const char *mode, *dir, *istio, *invalid, *unreadable, *unread;
-		enum status want;
-		const char *needle;
-	} cases[] = {
-		{ "host", "10-calico.conflist", "~", "~", "~", "~", STATUS_PASS, "no CNI configuration names" },
-		{ "host", "", "~", "~", "~", "~", STATUS_PASS, NULL },
-		{ "host", "~", NULL, NULL, NULL, NULL, STATUS_PASS, "does not exist" },
-		{ "pod", "~", NULL, NULL, NULL, NULL, STATUS_SKIP, "not visible from this pod" },
-		{ "host", "!EACCES", NULL, NULL, NULL, NULL, STATUS_UNKNOWN, "cannot read" },
-		{ "host", "10-calico.conflist",
-		  "10-calico.conflist: istio-cni (no plugin version recorded; cniVersion 0.3.1)", "~",
-		  "~", "~", STATUS_WARN, "10-calico.conflist: istio-cni" },
-		{ "pod", "a.conf", "a.conf: istio-cni version 1.5.0", "~", "!EACCES", "~",
-		  STATUS_WARN, "version 1.5.0" },
-		{ "host", "a.conf b.conf", "~", "~", "!EACCES", "~", STATUS_UNKNOWN, "cannot read" },
-		{ "host", "a.conf b.conf", "~", "b.conf: not JSON", "~", "~", STATUS_WARN,
-		  "b.conf: not JSON" },
-		/* more files than are read: istio-cni in those read warns, else unknown */
-		{ "host", "a.conf b.conf; 3 more not read", "~", "~", "~", "3", STATUS_UNKNOWN,
-		  "but 3 more in /etc/cni/net.d were not read" },
-		{ "host", "a.conf b.conf; 3 more not read", "a.conf: istio-cni version 1.5.0", "~",
-		  "~", "3", STATUS_WARN, "version 1.5.0" },
-		/* a facts file without net.cni_unread */
-		{ "host", "a.conf", "~", "~", "~", NULL, STATUS_UNKNOWN, "was not recorded" },
-	};
-
-	(void)state;
-	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-		struct facts f = { 0 };
-
-		set(&f, "host.mode", cases[i].mode);
-		set(&f, "net.cni_dir", cases[i].dir);
-		if (cases[i].istio) {
-			set(&f, "net.istio", cases[i].istio);
-			set(&f, "net.cni_invalid", cases[i].invalid);
-			set(&f, "net.cni_unreadable", cases[i].unreadable);
-			if (cases[i].unread)
-				set(&f, "net.cni_unread", cases[i].unread);
-		}
-		expect("net.istio", &f, false, false, cases[i].want, cases[i].needle);
-		facts_free(&f);
-	}
-}
-
 /* A non-root process's own CapEff 0 does not fail a privileged pod; a seccomp filter still does. */
 static void test_privileged_not_root(void **state)
 {
@@ -350,7 +303,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_privileged),     cmocka_unit_test(test_hostpaths),
-		cmocka_unit_test(test_modules_match),  cmocka_unit_test(test_istio),
+		cmocka_unit_test(test_modules_match),
 		cmocka_unit_test(test_hostpath_table), cmocka_unit_test(test_hostpaths_write),
 		cmocka_unit_test(test_privileged_not_root), cmocka_unit_test(test_status_parsers),
 	};
