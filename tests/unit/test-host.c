@@ -9,7 +9,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <cmocka.h>
@@ -495,6 +499,58 @@ static void test_proc_sys_symlinks_stay_inside(void **state)
 	rmdir(t);
 }
 
+/*
+ * openat2(2) with RESOLVE_IN_ROOT fails with EAGAIN when a mount or a rename anywhere on the
+ * machine races a ".." it resolves ("the caller may choose to retry"): a busy node (pods
+ * starting) must not turn that into "cannot read". A child in a mount namespace of its own
+ * mounts and unmounts a tmpfs meanwhile (mount_lock is the whole machine's).
+ */
+static void test_open_races_mounts(void **state)
+{
+	_cleanup_free_ char *mnt = strdup_printf("%s/mnt", tree);
+	int failed = 0, status;
+	struct host h;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	mkdirs("mnt");
+	mkdirs("usr");
+	mkdirs("usr/lib");
+	put("usr/lib/race-release", "ID=raced\n");
+	{
+		_cleanup_free_ char *l = strdup_printf("%s/etc/race-release", tree);
+
+		assert_int_equal(symlink("../usr/lib/race-release", l), 0);
+	}
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			_exit(77);
+		alarm(60);
+		for (;;)
+			if (mount("race", mnt, "tmpfs", 0, NULL) == 0)
+				umount(mnt);
+	}
+	assert_int_equal(host_open(&h, tree, NULL, NULL), 0);
+	for (int i = 0; i < 20000; i++) {
+		int fd = host_openat(&h, "/etc/race-release", O_RDONLY);
+
+		if (fd < 0)
+			failed++;
+		else
+			close(fd);
+	}
+	host_close(&h);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
+		skip();
+	assert_int_equal(failed, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +561,7 @@ int main(void)
 		cmocka_unit_test(test_chase_like_openat2),
 		cmocka_unit_test(test_fifo_and_device_refused),
 		cmocka_unit_test(test_proc_sys_symlinks_stay_inside),
+		cmocka_unit_test(test_open_races_mounts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
