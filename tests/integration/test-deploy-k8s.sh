@@ -158,9 +158,12 @@ for c in pod.get("initContainers", []):
     where = f"init container {c['name']}"
     if c.get("securityContext", {}).get("privileged") is not True:
         problem(where, "not privileged")
-    m = mounts(c, where, {"/"})
+    m = mounts(c, where, {"/", "/var/lib/prometheus/node-exporter"})
     if m.get(env(c).get("CVMPREP_ROOT")) != "/":
         problem(where, "the node's / is not mounted at CVMPREP_ROOT")
+    textfile = env(c).get("CVMPREP_TEXTFILE_DIR")
+    if textfile and m.get(textfile) != "/var/lib/prometheus/node-exporter":
+        problem(where, f"CVMPREP_TEXTFILE_DIR ({textfile}) is not the node's /var/lib/prometheus/node-exporter")
     script(c, where, c["name"] + ".sh")
 for p in problems:
     print(p)
@@ -247,7 +250,8 @@ fi
 tb_init
 # init NAME: the init container's script on root NAME; its output in $WORK/init.out, its status.
 init() {
-	tb_host "$1" env CVMPREP_ROOT="$(tb_mnt "$1")" PATH="$WORK/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+	rm -f "$WORK/textfile/cvmprep-provision.prom"
+	tb_host "$1" env CVMPREP_ROOT="$(tb_mnt "$1")" CVMPREP_TEXTFILE_DIR="$WORK/textfile" PATH="$WORK/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
 		sh "$WORK/daemonset-provision/provision.sh" >"$WORK/init.out" 2>&1
 }
 # What a refused run may change: the report and the lock file, and the times of their directories
@@ -262,6 +266,12 @@ state=$(tb_state node)
 	grep -q '^sysbox-ce 0.7.1-0 ii' <<<"$state" && pass "init container: provisions the node's root, ends 0" ||
 	fail "init container: provisions the node's root" "exit $rc: $(tail -5 "$WORK/init.out"); $state"
 valid_json "init container: the report on the node validates" "$SCHEMA" "$TB/roots/node/upper/var/log/cvmprep-provision.json"
+if /usr/bin/python3 "$TOP/tests/tools/promcheck.py" "$WORK/textfile/cvmprep-provision.prom" \
+	"$TB/roots/node/upper/var/log/cvmprep-provision.json" >"$WORK/out" 2>&1; then
+	pass "init container: its metrics in the textfile directory, as the report says ($(cat "$WORK/out"))"
+else
+	fail "init container: its metrics in the textfile directory" "$(cat "$WORK/out")"
+fi
 init node
 rc=$?
 [ "$rc" -eq 0 ] && grep -q '^containerd   already' "$WORK/init.out" && pass "init container: a restart finds it done, ends 0" ||
