@@ -80,7 +80,8 @@ static void write_provision(FILE *out, const struct report *rep)
 		     "Outcome of each step of the last cvmprep provision run: 1 for the outcome it "
 		     "had, 0 for the others.");
 	cJSON_ArrayForEach(step, steps) {
-		const char *name = json_string(step, "name"), *outcome = json_string(step, "outcome");
+		const char *name = json_string(step, "name");
+		const char *outcome = json_string(step, "outcome");
 
 		if (!name || !outcome)
 			continue;
@@ -93,8 +94,8 @@ static void write_provision(FILE *out, const struct report *rep)
 	}
 	if (cJSON_IsNumber(exit_code)) {
 		write_family(out, "cvmprep_provision_exit_code",
-			     "Exit status of the last cvmprep provision run (0 provisioned, 1 and 3 "
-			     "preflight refused, 4 a step failed, 5 locked).");
+			     "Exit status of the last cvmprep provision run (0 provisioned, 1 and "
+			     "3 preflight refused, 4 a step failed, 5 locked).");
 		fprintf(out, "cvmprep_provision_exit_code %d\n", exit_code->valueint);
 	}
 	write_family(out, "cvmprep_provision_last_run_timestamp_seconds",

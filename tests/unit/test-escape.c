@@ -118,7 +118,8 @@ static void test_xml_escape(void **state)
 		{ "t\tn\nr\r", true, "t&#9;n&#10;r&#13;" },
 		{ "\x01\x1b[2J\x7f", false, "\\x01\\x1b[2J\x7f" }, /* DEL is an XML Char */
 		{ "bad \xff\xc3(", true, "bad \\xff\\xc3(" },
-		{ "nc \xef\xbf\xbe \xef\xbf\xbf \xef\xbf\xbd", false, "nc \\ufffe \\uffff \xef\xbf\xbd" },
+		{ "nc \xef\xbf\xbe \xef\xbf\xbf \xef\xbf\xbd", false,
+		  "nc \\ufffe \\uffff \xef\xbf\xbd" },
 		{ "csi \xc2\x9b caf\xc3\xa9", true, "csi \xc2\x9b caf\xc3\xa9" },
 		{ "", true, "" },
 	};

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* reports/report.c: the header the writers read, filled once from the facts; the JSON printer
- * keeps a document UTF-8 and says where it rewrote bytes. */
+ * keeps a document UTF-8 and says where it rewrote bytes. reports/junit.c and reports/prom.c on
+ * reports no run of the binary makes: an area's checks apart in the report, none at all, a
+ * hostname of blanks, a provision section. */
 #include <cJSON.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -85,11 +87,97 @@ static void test_json_print_utf8(void **state)
 	assert_non_null(strstr(text, "\\u001b"));
 }
 
+static size_t count_of(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = s; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+static void test_junit(void **state)
+{
+	struct config cfg = { .profile = &profiles[0] };
+	struct facts f = { 0 };
+	struct result res[] = {
+		{ .check = checks_find("kernel.version"), .status = STATUS_FAIL,
+		  .duration_us = 1500000 },
+		{ .check = checks_find("os.distro"), .status = STATUS_PASS, .duration_us = 1 },
+		{ .check = checks_find("kernel.headers"), .status = STATUS_UNKNOWN,
+		  .duration_us = 2 },
+	};
+	struct report rep = { .cfg = &cfg, .facts = &f, .root = "/", .mode = "host",
+			      .results = res, .n_results = ELEMENTSOF(res) };
+	char *xml = NULL;
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(res); i++)
+		assert_non_null(res[i].check);
+	assert_int_equal(facts_set(&f, "host.hostname", "uname(2)", " \t\n"), 0);
+	report_tally(&rep);
+	assert_int_equal(report_write_junit(&rep, false, &xml, &len), 0);
+	assert_int_equal(strlen(xml), len);
+	/* kernel's two checks in one suite, the first, though os.distro is between them */
+	assert_int_equal(count_of(xml, "<testsuite "), 2);
+	assert_non_null(strstr(xml, "<testsuite name=\"cvmprep.kernel\" tests=\"2\" failures=\"1\" "
+				    "errors=\"1\" skipped=\"0\" time=\"1.500002\""));
+	assert_true(strstr(xml, "cvmprep.kernel") < strstr(xml, "cvmprep.os"));
+	assert_non_null(strstr(xml, "tests=\"3\" failures=\"1\" errors=\"1\" time=\"1.500003\">"));
+	assert_int_equal(count_of(xml, "hostname=\"unknown\""), 2); /* blanks are no name */
+	assert_int_equal(count_of(xml, "message=\"fail\""), 1); /* no message: the status */
+	free(xml);
+
+	rep.n_results = 0;
+	report_tally(&rep);
+	assert_int_equal(report_write_junit(&rep, false, &xml, &len), 0);
+	assert_string_equal(strchr(xml, '\n') + 1, "<testsuites name=\"cvmprep\" tests=\"0\" "
+						  "failures=\"0\" errors=\"0\" time=\"0.000000\">\n"
+						  "</testsuites>\n");
+	free(xml);
+	facts_free(&f);
+}
+
+/* A provision run's metrics: its steps alone, none of the preflight's checks. */
+static void test_prom_provision(void **state)
+{
+	_cleanup_(cJSON_Deletep) cJSON *prov = cJSON_Parse(
+		"{\"exit_code\": 4, \"steps\": [{\"name\": \"lock\", \"outcome\": \"done\"},"
+		" {\"name\": \"containerd\", \"outcome\": \"failed\"}]}");
+	struct config cfg = { .profile = &profiles[0] };
+	struct result res = { .check = checks_find("kernel.version"), .status = STATUS_PASS };
+	struct report rep = { .cfg = &cfg, .root = "/", .mode = "host", .results = &res,
+			      .n_results = 1, .generated_at = 1700000000, .provision = prov };
+	static const char *const want[] = {
+		"cvmprep_provision_step{step=\"lock\",outcome=\"done\"} 1\n",
+		"cvmprep_provision_step{step=\"lock\",outcome=\"failed\"} 0\n",
+		"cvmprep_provision_step{step=\"containerd\",outcome=\"failed\"} 1\n",
+		"\ncvmprep_provision_exit_code 4\n",
+		"\ncvmprep_provision_last_run_timestamp_seconds 1700000000\n",
+	};
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+
+	(void)state;
+	assert_non_null(prov);
+	report_tally(&rep);
+	assert_int_equal(report_write_prom(&rep, false, &text, &len), 0);
+	assert_null(strstr(text, "cvmprep_check_status"));
+	assert_int_equal(count_of(text, "# HELP cvmprep_provision_step "), 1);
+	assert_int_equal(count_of(text, "cvmprep_provision_step{"), 10);
+	for (size_t i = 0; i < ELEMENTSOF(want); i++)
+		if (!strstr(text, want[i]))
+			fail_msg("no '%s' in:\n%s", want[i], text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_json_print_utf8),
+		cmocka_unit_test(test_junit),
+		cmocka_unit_test(test_prom_provision),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
