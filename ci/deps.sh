@@ -21,7 +21,7 @@ packages=(
 	groff-base mandoc bash-completion                              # the man page's linters; completion beside bash-completion
 	debhelper lintian                                              # the Debian package: dpkg-buildpackage, lintian
 	prometheus                                                     # promtool check metrics: the prom report
-	libxml2-utils                                                  # xmllint --schema: the junit report
+	libxml2-utils python3-junitparser                              # xmllint --schema, a JUnit reader: the junit report
 	python3-yaml python3-kubernetes shellcheck                     # the manifests: parse, the API's models, their shell
 	python3-configobj python3-jinja2 python3-jsonpatch python3-netifaces python3-oauthlib python3-requests python3-serial  # cloud-init schema (below)
 )

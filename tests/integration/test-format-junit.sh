@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check --format junit: JUnit XML that validates against a strict schema of the format
 # (tests/tools/junit.xsd, with Debian's xmllint) and that expat reads back into what the JSON
-# report of the same run says (tests/tools/junitcheck.py): a run with every status, one of this
+# report of the same run says (tests/tools/junitcheck.py), as does a JUnit consumer (Debian's
+# python3-junitparser): a run with every status, one of this
 # machine with every check, and one whose host wrote '<', '&', ']]>', quotes, control bytes, a
 # U+FFFE and bytes that are not UTF-8 (tests/fixtures/hostile-xml). -o renames a whole file.
 . "$(dirname "$0")/lib.sh"
@@ -27,6 +28,40 @@ junit_case() {
 		pass "$name: read back, each testcase as the JSON report says ($(cat "$WORK/out"))"
 	else
 		fail "$name: read back" "$(cat "$WORK/perr")"
+	fi
+	junitparser_case "$name"
+}
+
+# junitparser_case NAME: a JUnit consumer of its own (Debian's python3-junitparser) counts each
+# suite as the suite says, and finds each check's status where the JSON report has it.
+junitparser_case() {
+	if ! /usr/bin/python3 -c 'import junitparser' 2>/dev/null; then
+		skip "$1: junitparser" "python3-junitparser is not installed (ci/deps.sh)"
+		return
+	fi
+	if /usr/bin/python3 - "$WORK/$1.xml" "$WORK/$1.json" >"$WORK/out" 2>"$WORK/perr" <<'PY'; then
+import copy, json, sys
+from junitparser import Error, Failure, JUnitXml, Skipped
+xml = JUnitXml.fromfile(sys.argv[1])
+want = {c["id"]: c["status"] for c in json.load(open(sys.argv[2]))["checks"]}
+got = {}
+for suite in xml:
+    again = copy.deepcopy(suite)
+    again.update_statistics()
+    for attr in ("tests", "failures", "errors", "skipped"):
+        assert getattr(suite, attr) == getattr(again, attr), f"{suite.name}: {attr} {getattr(suite, attr)}, its testcases {getattr(again, attr)}"
+    assert abs(suite.time - again.time) < 0.001, f"{suite.name}: time {suite.time}, its testcases {again.time}"
+    for case in suite:
+        kinds = {type(r) for r in case.result}
+        status = ("fail" if Failure in kinds else "unknown" if Error in kinds else "skip" if Skipped in kinds
+                  else "warn" if (case.system_out or "").startswith("warn: ") else "pass")
+        got[case.name] = status
+assert got == want, {k: (got.get(k), want.get(k)) for k in set(got) | set(want) if got.get(k) != want.get(k)}
+print(f"{len(got)} testcases in {len(list(xml))} suites")
+PY
+		pass "$1: junitparser counts each suite as it says, each status as the JSON ($(cat "$WORK/out"))"
+	else
+		fail "$1: junitparser" "$(tail -3 "$WORK/perr")"
 	fi
 }
 
