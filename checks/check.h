@@ -57,6 +57,9 @@ struct config {
 	bool live;   /* the host is the running machine (no --root, no --proc) */
 	bool as_root; /* effective uid 0: what functional probes need (design.md) */
 	bool probes; /* functional probes allowed (live, as root, and no --no-probe) */
+	/* The containerd.io version provisioning pins (provision --containerd-version): NULL
+	 * for CONTAINERD_PIN_DEFAULT, "" for none. */
+	const char *containerd_pin;
 };
 
 struct evidence {

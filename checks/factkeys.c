@@ -42,11 +42,15 @@ const char *const fact_keys[] = {
 	"pod.sys_mount", "pod.dev_block", "pod.modules",
 	"pod.mount.usr-src", "pod.mount.lib-modules", "pod.mount.var-run", "pod.mount.var-lib",
 	"net.istio", "net.cni_dir", "net.cni_invalid", "net.cni_unread", "net.cni_unreadable",
-	/* checks/containerd.c, checks/docker.c, checks/sysbox.c */
+	/* checks/containerd.c, checks/docker.c, checks/sysbox.c, checks/k8s.c */
 	"dpkg.database", "dpkg.updates",
 	"dpkg.containerd.io.status", "dpkg.containerd.io.version",
 	"dpkg.sysbox-ce.status", "dpkg.sysbox-ce.version",
 	"dpkg.sysbox-ee.status", "dpkg.sysbox-ee.version",
+	"dpkg.docker-ce.status", "dpkg.docker-ce.version", "dpkg.docker-ce.depends",
+	"dpkg.kubelet.status", "dpkg.kubelet.version",
+	"dpkg.containerd.status", "dpkg.containerd.version",
+	"kubelet.program", "kubelet.endpoint",
 	"apt.pin.containerd.io", "apt.pin.containerd.io.priority",
 	"docker.dockerd", "docker.snap", "docker.daemon-json", "docker.daemon-json.duplicate",
 	"docker.runtime.sysbox-runc",

@@ -226,17 +226,6 @@ static int rule_docker_enabled(const struct check *c _unused_, const struct fact
 	       result_set(r, STATUS_PASS, "docker.service is enabled (%s)", wants->value);
 }
 
-/* Sysbox releases that run each runc line inside a CVM (sysbox #544, #879, #972/#973). */
-static const struct {
-	const char *runc;   /* from this runc version */
-	const char *sysbox; /* Sysbox needs to be at least this */
-	const char *issue;
-} runc_needs[] = {
-	{ "1.3", "0.7.0", "sysbox issues 972, 973" },
-	{ "1.2", "0.6.6", "sysbox issue 879" },
-	{ "1.1", "0.5.2", "sysbox issue 544" },
-};
-
 /* The runc line each containerd.io bundles: docker/containerd-packaging builds the runc that
  * containerd's script/setup/runc-version names (1.7.22: 1.1.14; 1.7.24: 1.2.2). */
 static const struct {

@@ -62,6 +62,10 @@ int rule_dpkg_pkg(struct result *r, const struct facts *f, const char *pkg,
 int sysbox_package(struct result *r, const struct facts *f, size_t *ret_i,
 		   struct dpkg_status *ret_st, const struct fact **ret_status,
 		   const struct fact **ret_version);
+/* The version of pkg when its dpkg status says it is present (dpkg.<pkg>.status and
+ * .version, added to r as evidence); NULL when it is not, or that is not known: for the
+ * packages a rule looks at beside its own, whose database rule_dpkg_pkg() already judged. */
+const char *dpkg_present_version(struct result *r, const struct facts *f, const char *pkg);
 /* The FAIL for a package dpkg left mid-operation (dpkg --audit lists it; apt refuses to
  * install anything until it is repaired). */
 int rule_broken(struct result *r, const char *pkg, const char *status);
@@ -70,5 +74,39 @@ int rule_broken(struct result *r, const char *pkg, const char *status);
 int dpkg_interrupted(struct result *r, const struct facts *f);
 /* The FAIL for a dpkg run left unfinished: apt refuses to work until it is completed. */
 int rule_interrupted(struct result *r, const struct facts *f, const char *pkg);
+
+/* Sysbox releases that run each runc line inside a CVM, newest line first (sysbox #544, #879,
+ * #972/#973): with a Sysbox at or above every row's, containerd.io's runc needs no pin. */
+struct runc_need {
+	const char *runc;   /* from this runc version */
+	const char *sysbox; /* Sysbox needs to be at least this */
+	const char *issue;
+};
+#define RUNC_NEEDS 3
+extern const struct runc_need runc_needs[RUNC_NEEDS];
+
+/* The kubelet of a node (checks/kubelet.c). probe_kubelet records kubelet.program and
+ * kubelet.endpoint. */
+int probe_kubelet(const struct host *h, const struct config *cfg, struct facts *f);
+
+#define KUBELET_RUNTIME_CONTAINERD "containerd"
+
+struct kubelet {
+	const char *version;  /* the kubelet package's, NULL when not known */
+	const char *program;  /* its path in BIN_PATH, NULL when not found */
+	const char *endpoint; /* the container runtime endpoint it is given, NULL: its default */
+	const char *runtime;  /* KUBELET_RUNTIME_CONTAINERD, or another runtime's name */
+};
+
+/*
+ * Whether a kubelet is installed (the kubelet package, or a kubelet program), for a rule.
+ * Returns 1 and *ret (strings in f), 0 when there is none, PKG_UNKNOWN when r was set to
+ * unknown, -ENOMEM. Adds its facts as evidence.
+ */
+int kubelet_find(struct result *r, const struct facts *f, struct kubelet *ret);
+
+/* The version of the containerd installed from a package (containerd.io, else the
+ * distribution's containerd), with *ret_pkg; NULL when none is (as dpkg_present_version). */
+const char *containerd_installed(struct result *r, const struct facts *f, const char **ret_pkg);
 
 #endif

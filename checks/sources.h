@@ -25,4 +25,8 @@
 #define MOBY_PR_NFTABLES "https://github.com/moby/moby/pull/50585"
 #define MOBY_PR_SCTP "https://github.com/moby/moby/pull/50906"
 
+/* docker-ce's Depends on containerd.io raised to >= 2.1.5 (after >= 1.6.24 in #961 and
+ * >= 1.7.27 in #1236): what rules Coder's containerd.io pin out beside Docker. */
+#define DOCKER_CE_PACKAGING_1334 "https://github.com/docker/docker-ce-packaging/pull/1334"
+
 #endif

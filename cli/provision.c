@@ -285,6 +285,7 @@ static int run_provision(struct provision_args *a)
 						?: cli_host_open(&a->host, &h);
 	if (r < 0)
 		goto out;
+	cfg.containerd_pin = a->o.containerd_version ? a->o.containerd_version : "";
 	a->o.cfg = &cfg;
 	a->o.sel = sel;
 	a->o.assume = &assume;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The dpkg status database: a scanner of its paragraphs that reads each line once and copies
- * only the four fields it reads (Package, Status, Version, Architecture), and the database of
- * a host, streamed through a bounded window into an index of its packages.
+ * only the fields it reads (Package, Status, Version, Architecture, and Depends, which may
+ * span lines), and the database of a host, streamed through a bounded window into an index of
+ * its packages.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -34,6 +35,7 @@ _Static_assert(ELEMENTSOF(status_fields) == _F_MAX, "status_fields");
 
 #define F_NONE	(-2) /* no field yet in this paragraph: a continuation line is malformed */
 #define F_OTHER (-1) /* a field the scanner skips */
+#define F_DEPENDS (-3) /* Depends: kept with its continuation lines, the first one given */
 
 /*
  * The scanner's state between lines, so that the database can feed it a window at a time.
@@ -48,6 +50,8 @@ struct status_scan {
 	int cur;	  /* the field being read: an index, F_OTHER or F_NONE */
 	unsigned parts;	  /* its non-blank parts: a simple field has exactly one */
 	bool dup;	  /* it was given before in this paragraph */
+	struct strbuf depends;
+	bool depends_set;
 	bool in_paragraph, stopped;
 	unsigned line;
 	int n;
@@ -85,8 +89,12 @@ static int paragraph_end(struct status_scan *s)
 	    .status = s->set[F_STATUS] ? strbuf_str(&s->v[F_STATUS]) : NULL,
 	    .version = s->set[F_VERSION] ? strbuf_str(&s->v[F_VERSION]) : NULL,
 	    .architecture = s->set[F_ARCHITECTURE] ? strbuf_str(&s->v[F_ARCHITECTURE]) : NULL,
+	    .depends = s->depends_set ? strbuf_str(&s->depends) : NULL,
 	};
 	memset(s->set, 0, sizeof(s->set));
+	s->depends_set = false;
+	if (s->depends.err)
+		return s->depends.err;
 	if (!p.package || !p.status || dpkg_status_parse(p.status, &p.st) < 0)
 		return -EBADMSG;
 	s->n++;
@@ -113,6 +121,16 @@ static int field_start(struct status_scan *s, const char *l, const char *colon, 
 	s->cur = F_OTHER;
 	strip_range(&v, &ve);
 	s->parts = v < ve;
+	if (n == 7 && strncasecmp(l, "Depends", n) == 0) {
+		s->cur = F_DEPENDS;
+		s->dup = s->depends_set;
+		if (!s->dup) {
+			value_reset(&s->depends);
+			strbuf_add(&s->depends, v, (size_t)(ve - v));
+			s->depends_set = true;
+		}
+		return 0;
+	}
 	for (int i = 0; i < _F_MAX; i++) {
 		/* Field names are case-insensitive (deb822(5)). */
 		if (n != status_fields[i].len || strncasecmp(l, status_fields[i].name, n) != 0)
@@ -146,6 +164,13 @@ static int scan_line(struct status_scan *s, const char *l, const char *eol)
 
 		if (s->cur == F_NONE)
 			return -EBADMSG;
+		if (s->cur == F_DEPENDS && !s->dup) {
+			strip_range(&p, &e);
+			if (s->depends.len)
+				strbuf_add(&s->depends, "\n", 1);
+			strbuf_add(&s->depends, p, (size_t)(e - p));
+			return 0;
+		}
 		if (s->cur >= 0 && !s->dup && s->parts++ == 0) {
 			strip_range(&p, &e);
 			strbuf_add(&s->v[s->cur], p, (size_t)(e - p));
@@ -191,6 +216,7 @@ static int scan_finish(struct status_scan *s, int r)
 		r = paragraph_end(s);
 	for (size_t i = 0; i < _F_MAX; i++)
 		strbuf_release(&s->v[i]);
+	strbuf_release(&s->depends);
 	if (s->stopped)
 		return 1;
 	return r < 0 ? r : s->n;
@@ -212,6 +238,7 @@ void dpkg_package_free(struct dpkg_package *p)
 {
 	free(p->status);
 	free(p->version);
+	free(p->depends);
 	*p = (struct dpkg_package){0};
 }
 
@@ -225,11 +252,11 @@ bool dpkg_package_held(const struct dpkg_package *p)
 	return p->status && p->st.want == DPKG_WANT_HOLD;
 }
 
-#define NO_VERSION UINT32_MAX
+#define NO_STRING UINT32_MAX /* an offset for a field not given */
 
-/* A paragraph in the index: its Package and Version as offsets into db->strings. */
+/* A paragraph in the index: its Package, Version and Depends as offsets into db->strings. */
 struct dpkg_db_entry {
-	uint32_t package, version;
+	uint32_t package, version, depends;
 	struct dpkg_status st;
 };
 
@@ -248,16 +275,22 @@ static int index_cb(const struct dpkg_pkg *p, void *userdata)
 		db->entries = e;
 		db->alloc = alloc;
 	}
-	if (sb->len + strlen(p->package) + (p->version ? strlen(p->version) : 0) + 2 > UINT32_MAX)
+	if (sb->len + strlen(p->package) + (p->version ? strlen(p->version) : 0) +
+		    (p->depends ? strlen(p->depends) : 0) + 3 > UINT32_MAX)
 		return -EFBIG;
 	e = &db->entries[db->n_entries];
 	e->st = p->st;
 	e->package = (uint32_t)sb->len;
 	strbuf_add(sb, p->package, strlen(p->package) + 1);
-	e->version = NO_VERSION;
+	e->version = NO_STRING;
 	if (p->version) {
 		e->version = (uint32_t)sb->len;
 		strbuf_add(sb, p->version, strlen(p->version) + 1);
+	}
+	e->depends = NO_STRING;
+	if (p->depends) {
+		e->depends = (uint32_t)sb->len;
+		strbuf_add(sb, p->depends, strlen(p->depends) + 1);
 	}
 	db->n_entries++;
 	return sb->err;
@@ -354,7 +387,8 @@ int dpkg_db_foreach(const struct dpkg_db *db, dpkg_pkg_cb cb, void *userdata)
 		struct dpkg_pkg p = {
 		    .package = strings + e->package,
 		    .status = status,
-		    .version = e->version == NO_VERSION ? NULL : strings + e->version,
+		    .version = e->version == NO_STRING ? NULL : strings + e->version,
+		    .depends = e->depends == NO_STRING ? NULL : strings + e->depends,
 		    .st = e->st,
 		};
 		int r;
@@ -390,8 +424,10 @@ int dpkg_db_find(const struct dpkg_db *db, const char *name, struct dpkg_package
 	status_text(&found->st, status, sizeof(status));
 	ret->st = found->st;
 	ret->status = strdup(status);
-	ret->version = found->version == NO_VERSION ? NULL : strdup(strings + found->version);
-	if (!ret->status || (found->version != NO_VERSION && !ret->version)) {
+	ret->version = found->version == NO_STRING ? NULL : strdup(strings + found->version);
+	ret->depends = found->depends == NO_STRING ? NULL : strdup(strings + found->depends);
+	if (!ret->status || (found->version != NO_STRING && !ret->version) ||
+	    (found->depends != NO_STRING && !ret->depends)) {
 		dpkg_package_free(ret);
 		return -ENOMEM;
 	}

@@ -322,3 +322,129 @@ int dpkg_version_compare(const char *a, const char *b, int *ret)
 	*ret = dpkg_version_cmp(&va, &vb);
 	return 0;
 }
+
+/* The relation operators of deb-control(5), longest first: "<" and ">" are the obsolete
+ * spellings dpkg reads as "<=" and ">=". want: which signs of the comparison satisfy it. */
+static const struct {
+	const char *op;
+	bool lt, eq, gt;
+} relation_ops[] = {
+	{ "<<", true, false, false }, { "<=", true, true, false }, { ">=", false, true, true },
+	{ ">>", false, false, true }, { "=", false, true, false },  { "<", true, true, false },
+	{ ">", false, true, true },
+};
+
+/* Package names (deb-control(5)): lower-case letters, digits, '+', '-', '.'. */
+static bool c_ispkgname(int c)
+{
+	return (c >= 'a' && c <= 'z') || c_isdigit(c) || c == '+' || c == '-' || c == '.';
+}
+
+static bool c_isspace_nl(int c)
+{
+	return c_isblank(c) || c == '\n';
+}
+
+/* Parses one alternative [p, e): sets *ret_named (its name is pkg) and *ret_ok (version meets
+ * its relation). Returns 0 or -EINVAL. */
+static int relation_judge(const char *p, const char *e, const char *pkg, const char *version,
+			  bool *ret_named, bool *ret_ok)
+{
+	const char *n = p, *ne, *ve;
+	char want[256];
+	size_t i;
+	int cmp;
+
+	while (n < e && c_isspace_nl(*n))
+		n++;
+	for (ne = n; ne < e && c_ispkgname(*ne); ne++)
+		;
+	if (ne == n)
+		return -EINVAL;
+	*ret_named = (size_t)(ne - n) == strlen(pkg) && strncmp(n, pkg, (size_t)(ne - n)) == 0;
+	*ret_ok = true;
+	p = ne;
+	if (p < e && *p == ':') /* an architecture qualifier: "name:any" */
+		for (p++; p < e && (c_isalpha(*p) || c_isdigit(*p) || *p == '-'); p++)
+			;
+	while (p < e && c_isspace_nl(*p))
+		p++;
+	if (p == e || *p != '(')
+		return 0; /* no version relation (architecture or profile lists are not judged) */
+	for (p++; p < e && c_isspace_nl(*p); p++)
+		;
+	for (i = 0; i < ELEMENTSOF(relation_ops); i++)
+		if ((size_t)(e - p) >= strlen(relation_ops[i].op) &&
+		    strncmp(p, relation_ops[i].op, strlen(relation_ops[i].op)) == 0)
+			break;
+	if (i == ELEMENTSOF(relation_ops))
+		return -EINVAL;
+	for (p += strlen(relation_ops[i].op); p < e && c_isspace_nl(*p); p++)
+		;
+	ve = memchr(p, ')', (size_t)(e - p));
+	if (!ve)
+		return -EINVAL;
+	while (ve > p && c_isspace_nl(ve[-1]))
+		ve--;
+	if (ve == p || (size_t)(ve - p) >= sizeof(want))
+		return -EINVAL;
+	memcpy(want, p, (size_t)(ve - p));
+	want[ve - p] = '\0';
+	if (!*ret_named)
+		return dpkg_version_parse(want, &(struct dpkg_version){ 0 });
+	if (dpkg_version_compare(version, want, &cmp) < 0)
+		return -EINVAL;
+	*ret_ok = cmp < 0 ? relation_ops[i].lt : cmp == 0 ? relation_ops[i].eq : relation_ops[i].gt;
+	return 0;
+}
+
+int dpkg_depends_allow(const char *depends, const char *pkg, const char *version,
+		       char **ret_on)
+{
+	struct strbuf on = { 0 };
+	bool allowed = true;
+	int r = 0;
+
+	for (const char *p = depends; *p;) {
+		const char *e = p + strcspn(p, ","), *alt = p, *s = p, *t = e;
+		bool all_pkg = true, any_ok = false, any_pkg = false;
+
+		/* the alternatives of one entry */
+		while (alt < e) {
+			const char *ae = memchr(alt, '|', (size_t)(e - alt));
+			bool named, ok;
+
+			if (!ae)
+				ae = e;
+			r = relation_judge(alt, ae, pkg, version, &named, &ok);
+			if (r < 0)
+				goto out;
+			all_pkg = all_pkg && named;
+			any_pkg = any_pkg || named;
+			any_ok = any_ok || (named && ok);
+			alt = ae < e ? ae + 1 : e;
+			if (ae < e && alt == e) {
+				r = -EINVAL; /* "a |" */
+				goto out;
+			}
+		}
+		if (any_pkg) {
+			while (s < t && c_isspace_nl(*s))
+				s++;
+			while (t > s && c_isspace_nl(t[-1]))
+				t--;
+			if ((on.len && (r = strbuf_add(&on, ", ", 2)) < 0) ||
+			    (r = strbuf_add(&on, s, (size_t)(t - s))) < 0)
+				goto out;
+		}
+		if (all_pkg && !any_ok)
+			allowed = false;
+		p = *e ? e + 1 : e;
+	}
+	if (ret_on)
+		*ret_on = strbuf_detach(&on);
+	r = allowed;
+out:
+	strbuf_release(&on);
+	return r;
+}

@@ -85,6 +85,7 @@ struct dpkg_pkg {
 	const char *status;       /* the field as written */
 	const char *version;      /* NULL: none (a package that is not installed) */
 	const char *architecture; /* NULL: none */
+	const char *depends;      /* NULL: none; continuation lines '\n'-separated */
 	struct dpkg_status st;
 };
 
@@ -96,8 +97,8 @@ typedef int (*dpkg_pkg_cb)(const struct dpkg_pkg *p, void *userdata);
  * for each package paragraph. Returns the number of paragraphs, 1 when cb stopped it, the
  * callback's negative return, -ENOMEM, or -EBADMSG (with *ret_line as for deb822_parse) for
  * a corrupt database: malformed text, a paragraph without Package or Status, an invalid
- * Status, a field given twice, or a simple field (Package, Status, Version, Architecture)
- * spread over several lines.
+ * Status, a simple field (Package, Status, Version, Architecture) given twice or spread over
+ * several lines. Depends may span lines; when given twice, the first counts.
  */
 int dpkg_status_read(const char *buf, size_t len, dpkg_pkg_cb cb, void *userdata,
 		     unsigned *ret_line);
@@ -130,6 +131,20 @@ int dpkg_version_cmp(const struct dpkg_version *a, const struct dpkg_version *b)
 int dpkg_version_compare(const char *a, const char *b, int *ret);
 
 /*
+ * What a Depends field (deb-control(5) "Package relationships": entries separated by ',',
+ * alternatives by '|', each "name[:arch] [(op version)] [[archs]] [<profiles>]", op one of
+ * << <= = >= >> and the obsolete < and > that dpkg reads as <= and >=) asks of package pkg at
+ * version. Each entry whose alternatives all name pkg must be met by version in one of them;
+ * an entry that offers another package as an alternative is not judged (that one may satisfy
+ * it). Returns 1 when version is allowed (also when no entry names pkg), 0 when an entry rules
+ * it out, -EINVAL for a malformed field or version, -ENOMEM. When ret_on is not NULL, on 0 or 1
+ * *ret_on is the entries that name pkg as written, ", "-separated (NULL: none; caller frees).
+ * Linear in the length of the field.
+ */
+int dpkg_depends_allow(const char *depends, const char *pkg, const char *version,
+		       char **ret_on);
+
+/*
  * The dpkg database of a host (dpkg(1) admindir): /var/lib/dpkg/status and the journal in
  * /var/lib/dpkg/updates, read through the host (under its root). What `cvmprep check` judges
  * and what the provisioner's satisfied() tests.
@@ -146,6 +161,7 @@ struct host;
 struct dpkg_package {
 	char *status;  /* the Status field as written; NULL: no paragraph for the package */
 	char *version; /* NULL: none */
+	char *depends; /* the Depends field; NULL: none */
 	struct dpkg_status st; /* valid when status is set */
 };
 
@@ -156,7 +172,7 @@ bool dpkg_package_present(const struct dpkg_package *p);
 bool dpkg_package_held(const struct dpkg_package *p);
 
 /* The status database, read once into an index of its paragraphs: each one's Package,
- * Version and Status, in the order of the file. The text itself is not kept. */
+ * Version, Status and Depends, in the order of the file. The text itself is not kept. */
 struct dpkg_db_entry;
 struct dpkg_db {
 	int n_packages;
@@ -164,7 +180,7 @@ struct dpkg_db {
 	unsigned line;      /* on -EBADMSG: the line of DPKG_STATUS */
 	struct dpkg_db_entry *entries;
 	size_t n_entries, alloc;
-	struct strbuf strings; /* the entries' names and versions, NUL-terminated */
+	struct strbuf strings; /* the entries' names, versions and Depends, NUL-terminated */
 };
 
 /*

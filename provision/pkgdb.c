@@ -136,37 +136,17 @@ int prov_dpkg_broken(const struct host *h, char ***ret)
 	return 0;
 }
 
-struct depends_scan {
-	const char *name;
-	bool in;
-	char *depends;
-};
-
-static int depends_cb(const char *field, const char *value, void *userdata)
-{
-	struct depends_scan *s = userdata;
-
-	if (!field)
-		s->in = false;
-	else if (streq(field, "Package"))
-		s->in = streq(value, s->name);
-	else if (s->in && streq(field, "Depends") && !s->depends) {
-		s->depends = strdup(value);
-		return s->depends ? 0 : -ENOMEM;
-	}
-	return 0;
-}
-
 char *prov_pkg_depends(const struct host *h, const char *name)
 {
-	struct depends_scan s = { .name = name };
-	_cleanup_free_ char *buf = NULL;
-	size_t len;
+	struct dpkg_package p;
+	unsigned updates;
+	char *depends = NULL;
 
-	/* the one field the database's index does not keep: read from the text */
-	if (host_read(h, DPKG_STATUS, DPKG_STATUS_MAX, &buf, &len) == 0)
-		deb822_parse(buf, len, depends_cb, &s, NULL);
-	return s.depends;
+	if (dpkg_lookup(h, name, &p, &updates) > 0) {
+		depends = TAKE_PTR(p.depends);
+		dpkg_package_free(&p);
+	}
+	return depends;
 }
 
 char *prov_depends_on(const char *depends, const char *dep)

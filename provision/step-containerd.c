@@ -118,6 +118,32 @@ static int check_kubelet(struct prov_ctx *c, const char *ver)
 	return r;
 }
 
+/* Refuses a containerd.io that the installed docker-ce's Depends rules out: apt would remove
+ * Docker to install it (docker-ce-packaging #961, #1236, #1334). Read from dpkg's status, so
+ * --dry-run refuses too, before any index is fetched. */
+static int check_docker(struct prov_ctx *c, const char *ver)
+{
+	_cleanup_free_ char *on = NULL;
+	struct dpkg_package d;
+	unsigned updates;
+	int r;
+
+	r = dpkg_lookup(c->h, "docker-ce", &d, &updates);
+	if (r <= 0)
+		return r == -ENOMEM ? r : 0;
+	if (dpkg_package_present(&d) && d.depends &&
+	    dpkg_depends_allow(d.depends, CONTAINERD_PKG, ver, &on) == 0)
+		r = prov_fail(c, "refused, nothing was changed: docker-ce %s Depends: %s, which %s "
+			      "%s does not satisfy (installing it would remove Docker); ways out: "
+			      "--containerd-version none (Sysbox 0.7.0 and later need no pin), or "
+			      "a docker-ce that accepts %s %s", d.version ? d.version : "?", on,
+			      CONTAINERD_PKG, ver, CONTAINERD_PKG, ver);
+	else
+		r = 0;
+	dpkg_package_free(&d);
+	return r;
+}
+
 /* Makes sure a source offers ver, running `apt-get update` once when none does yet. */
 static int check_offered(struct prov_ctx *c, const char *ver)
 {
@@ -183,6 +209,9 @@ int containerd_apply(struct prov_ctx *c)
 	prov_pkg_free(&p);
 	if (!installed) {
 		r = check_kubelet(c, ver);
+		if (r < 0)
+			return r;
+		r = check_docker(c, ver);
 		if (r < 0)
 			return r;
 		r = check_offered(c, ver);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: the dpkg status database, apt version pins and Debian versions (each line
- * of the input taken as one) on arbitrary bytes. */
+/* libFuzzer target: the dpkg status database, apt version pins, Debian versions and Depends
+ * fields (each line of the input taken as one of each) on arbitrary bytes. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,10 +33,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy)
 		return 0;
 	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *on = NULL;
 		int c;
 
 		if (prev)
 			dpkg_version_compare(prev, l, &c);
+		if (dpkg_depends_allow(l, "containerd.io", "1.5.11-1", &on) >= 0)
+			free(on);
 		prev = l;
 	}
 	free(copy);

@@ -40,6 +40,19 @@ tb_root docker26 flat
 tb_run docker26 apt-get -q -y install containerd.io=1.7.27-1 "docker-ce=$docker26" >"$WORK/pre" 2>&1
 tb_run docker26 dpkg-query -W >"$WORK/pkgs.before"
 tb_tree docker26 >"$WORK/tree.before"
+# --dry-run refuses too: docker-ce's Depends is read from dpkg's status, no index needed
+tb_provision docker26 --dry-run --format json >"$WORK/docker26-dry.json" 2>"$WORK/docker26-dry.err"
+rc=$?
+tb_same "docker-ce needs a newer containerd.io, --dry-run: exit 4" 4 "$rc"
+msg=$(tb_json "$WORK/docker26-dry.json" 'next(s["message"] for s in d["provision"]["steps"] if s["name"] == "containerd")')
+if printf '%s' "$msg" | grep -q "docker-ce $docker26 Depends: containerd.io (>= " &&
+	printf '%s' "$msg" | grep -q -- '--containerd-version none'; then
+	pass "docker-ce needs a newer containerd.io, --dry-run: the message names docker-ce's Depends and the way out"
+else
+	fail "docker-ce needs a newer containerd.io, --dry-run: the message" "$msg"
+fi
+got=$(tb_json "$WORK/docker26-dry.json" 'next(c["status"] for c in d["checks"] if c["id"] == "runtime.containerd")')
+tb_same "docker-ce needs a newer containerd.io: runtime.containerd fails in the report" "fail" "$got"
 tb_provision docker26 --format json >"$WORK/docker26.json" 2>"$WORK/docker26.err"
 rc=$?
 tb_run docker26 dpkg-query -W >"$WORK/pkgs.after"

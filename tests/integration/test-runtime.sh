@@ -3,7 +3,8 @@
 # the exit code, the schema), `explain` for each id, and runtime.containerd against a dpkg
 # database written by the real dpkg: tiny containerd.io packages built with dpkg-deb,
 # installed with dpkg --root into a temporary tree, held (dpkg --set-selections, what apt-mark
-# hold does), pinned, upgraded, removed.
+# hold does), pinned, upgraded, removed; a stand-in docker-ce whose Depends dpkg judges as
+# runtime.containerd does. The pin against docker-ce's Depends, a kubelet, the Sysbox installed.
 . "$(dirname "$0")/lib.sh"
 
 # want_status NAME FILE ID STATUS: passes when the report FILE gives check ID that status.
@@ -43,6 +44,24 @@ for c in "${cases[@]}"; do
 	for i in "${!ids[@]}"; do
 		want_status "$fixture: ${ids[$i]} ${st[$i]}" "$out" "${ids[$i]}" "${st[$i]}"
 	done
+done
+
+# runtime.containerd against what the node has: docker-ce's Depends, a kubelet, the Sysbox
+# that decides whether the pin is needed.
+# fixture | exit | status | in the message
+pin_cases=(
+	"dockernew|1|fail|Depends: containerd.io (>= 1.7.27), which containerd.io 1.5.11-1 does not satisfy"
+	"dockernew-sysbox|0|warn|Sysbox 0.7.1-0.linux needs no pin"
+	"kubelet-old|1|fail|the kubelet 1.30.14-1.1 runs on containerd, which must be >= 1.6"
+	"nopin|0|pass|1.7.27-1 is installed, not 1.5.11-1, and that is fine"
+)
+for c in "${pin_cases[@]}"; do
+	IFS='|' read -r fixture want status text <<<"$c"
+	out=$WORK/pin-$fixture.json
+	expect_exit "$fixture: exit $want" "$want" "$CVMPREP" check --root "$FIXTURES/runtime-$fixture" \
+		--only runtime.containerd --format json -o "$out"
+	valid_json "$fixture: schema" "$SCHEMA" "$out"
+	expect "$fixture: runtime.containerd $status, saying why" "$out" runtime.containerd "$status" "$text"
 done
 
 # Facts saved from a tree judge the same as the tree.
@@ -121,6 +140,32 @@ hold hold
 # A hold stops apt, not dpkg -i: the upgrade goes through and the hold stays.
 dpkg_r -i "$WORK/containerd.io_1.6.9-1.deb"
 judge "1.6.9-1, held: warn" warn 0
+# docker-ce's Depends judged as the real dpkg judges it: with containerd.io at the pin, a
+# stand-in docker-ce depending on it by each relation installs (dpkg -i) exactly when
+# runtime.containerd finds the pin meets that relation.
+hold install
+rm -f "$R/etc/apt/preferences.d/containerd"
+dpkg_r -i "$WORK/containerd.io_1.5.11-1.deb"
+build_docker() { # RELATION
+	local d=$WORK/docker
+	rm -rf "$d" && mkdir -p "$d/DEBIAN"
+	printf 'Package: docker-ce\nVersion: 5:28.5.2-1\nArchitecture: all\nMaintainer: cvmprep tests <tests@example.invalid>\nDepends: %s, base-files-missing-is-fine | containerd.io\nDescription: stand-in for docker-ce (cvmprep tests)\n' "$1" >"$d/DEBIAN/control"
+	dpkg-deb --root-owner-group --build "$d" "$WORK/docker-ce.deb" >/dev/null 2>&1
+}
+for rel in "containerd.io (>= 1.7.27)" "containerd.io (>= 1.5.11-1)" "containerd.io (<< 1.5.11-1)" \
+	"containerd.io (<= 1.5.11)" "containerd.io (= 1.5.11-1)" "containerd.io (>> 1.5.11~)" \
+	"containerd.io (< 1.5.11-1)" "containerd.io (> 1.5.11-1)" "containerd.io:all (>= 1.6)"; do
+	build_docker "$rel"
+	if dpkg_r -i "$WORK/docker-ce.deb"; then dpkg_says=pass; else dpkg_says=fail; fi
+	"$CVMPREP" check --root "$R" --only runtime.containerd --format json -o "$WORK/rel.json" >/dev/null 2>&1
+	got=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["checks"][0]["status"])' "$WORK/rel.json")
+	# at the pin but not held: warn when docker-ce accepts it, fail when it does not
+	case "$dpkg_says:$got" in
+	pass:warn | fail:fail) pass "real dpkg: '$rel' judged as dpkg judges it ($dpkg_says)" ;;
+	*) fail "real dpkg: '$rel' judged as dpkg judges it" "dpkg $dpkg_says, runtime.containerd $got" ;;
+	esac
+	dpkg_r --purge docker-ce
+done
 dpkg_r -r containerd.io
 judge "removed: skip" skip 0
 if [ "$host_status" = "$(stat -c %Y /var/lib/dpkg/status 2>/dev/null; md5sum </var/lib/dpkg/status 2>/dev/null)" ]; then

@@ -522,6 +522,110 @@ static void test_hostile(void **state)
 	}
 }
 
+/* What a Depends field asks of containerd.io at a version (deb-control(5) relations). */
+static const struct {
+	const char *depends, *version;
+	int want;        /* dpkg_depends_allow()'s return */
+	const char *on;  /* *ret_on, NULL: none */
+} depends_cases[] = {
+	{ "containerd.io (>= 1.7.27), docker-ce-cli, libc6 (>= 2.34)", "1.5.11-1", 0,
+	  "containerd.io (>= 1.7.27)" },
+	{ "containerd.io (>= 1.7.27), docker-ce-cli", "1.7.27-1", 1, "containerd.io (>= 1.7.27)" },
+	{ "containerd.io (>= 1.6.24)", "1.6.24", 1, "containerd.io (>= 1.6.24)" },
+	{ "containerd.io (>= 1.6.24)", "1.6.24~rc1-1", 0, "containerd.io (>= 1.6.24)" },
+	{ "containerd.io (>= 2.1.5), libc6", "2.1.5-1", 1, "containerd.io (>= 2.1.5)" },
+	/* every relation on it counts: a range written as two entries */
+	{ "containerd.io (>= 1.4), containerd.io (<< 1.5)", "1.5.11-1", 0,
+	  "containerd.io (>= 1.4), containerd.io (<< 1.5)" },
+	{ "containerd.io (>> 1.5.11-1)", "1.5.11-1", 0, "containerd.io (>> 1.5.11-1)" },
+	{ "containerd.io (<= 1.5.11-1)", "1.5.11-1", 1, "containerd.io (<= 1.5.11-1)" },
+	{ "containerd.io (= 1.5.11-1)", "1.5.11-1", 1, "containerd.io (= 1.5.11-1)" },
+	{ "containerd.io (= 1.5.11-2)", "1.5.11-1", 0, "containerd.io (= 1.5.11-2)" },
+	/* the obsolete '<' and '>' mean <= and >= (dpkg) */
+	{ "containerd.io (< 1.5.11-1)", "1.5.11-1", 1, "containerd.io (< 1.5.11-1)" },
+	{ "containerd.io (> 1.5.11-1)", "1.5.11-1", 1, "containerd.io (> 1.5.11-1)" },
+	/* no relation on it, or none with a version */
+	{ "docker-ce-cli, libc6 (>= 2.34)", "1.5.11-1", 1, NULL },
+	{ "containerd.io, libc6", "1.5.11-1", 1, "containerd.io" },
+	{ "containerd.io:amd64 (>= 1.7)", "1.5.11-1", 0, "containerd.io:amd64 (>= 1.7)" },
+	{ "containerd.io (>= 1.7) [amd64]", "1.5.11-1", 0, "containerd.io (>= 1.7) [amd64]" },
+	/* an alternative another package may meet is not judged; one it meets allows */
+	{ "containerd.io (>= 1.7) | runc", "1.5.11-1", 1, "containerd.io (>= 1.7) | runc" },
+	{ "containerd.io (>= 1.7) | containerd.io (<< 1.6)", "1.5.11-1", 1,
+	  "containerd.io (>= 1.7) | containerd.io (<< 1.6)" },
+	/* a longer name is another package; continuation lines and blanks */
+	{ "containerd.io-shim (>= 9)", "1.5.11-1", 1, NULL },
+	{ "libc6,\n containerd.io\t( >=  1.7.27 ) ,\n iptables", "1.5.11-1", 0,
+	  "containerd.io\t( >=  1.7.27 )" },
+	{ "", "1.5.11-1", 1, NULL },
+	/* malformed: dpkg refuses these */
+	{ "containerd.io (>= )", "1.5.11-1", -EINVAL, NULL },
+	{ "containerd.io (~ 1.7)", "1.5.11-1", -EINVAL, NULL },
+	{ "containerd.io (>= 1.7", "1.5.11-1", -EINVAL, NULL },
+	{ "libc6, , containerd.io", "1.5.11-1", -EINVAL, NULL },
+	{ "containerd.io |", "1.5.11-1", -EINVAL, NULL },
+	{ "libc6 (>= x)", "1.5.11-1", -EINVAL, NULL },
+	{ "containerd.io (>= 1.7)", "not a version", -EINVAL, NULL },
+};
+
+static void test_depends_allow(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(depends_cases); i++) {
+		char *on = (char *)"unset";
+		int r = dpkg_depends_allow(depends_cases[i].depends, "containerd.io",
+					   depends_cases[i].version, &on);
+
+		if (r != depends_cases[i].want)
+			fail_msg("case %zu '%s': %d, want %d", i, depends_cases[i].depends, r,
+				 depends_cases[i].want);
+		if (r < 0)
+			continue;
+		if (!streq_ptr(on, depends_cases[i].on))
+			fail_msg("case %zu: on '%s', want '%s'", i, on ? on : "(null)",
+				 depends_cases[i].on ? depends_cases[i].on : "(null)");
+		free(on);
+	}
+	assert_int_equal(dpkg_depends_allow("containerd.io (>= 1.7)", "containerd.io", "1.7", NULL),
+			 1);
+}
+
+/* The status database keeps Depends (over several lines too; the first, when given twice). */
+static int first_depends(const struct dpkg_pkg *p, void *userdata)
+{
+	(void)userdata;
+	assert_string_equal(p->depends, "a");
+	return 0;
+}
+
+static void test_status_depends(void **state)
+{
+	static const char db[] = "Package: docker-ce\nStatus: install ok installed\n"
+				 "Version: 5:28.5.2-1\nDepends: containerd.io (>= 1.7.27),\n"
+				 " docker-ce-cli\n\n";
+	static const char twice[] = "Package: docker-ce\nStatus: install ok installed\n"
+				    "Depends: a\nDepends: b\n";
+	_cleanup_free_ char *t = tree_new();
+	struct dpkg_db d;
+	struct dpkg_package p;
+
+	(void)state;
+	tree_put(t, "var/lib/dpkg/status", db);
+	{
+		struct host h;
+
+		assert_int_equal(host_open(&h, t, NULL, NULL), 0);
+		assert_int_equal(dpkg_db_read(&h, &d), 1);
+		assert_int_equal(dpkg_db_find(&d, "docker-ce", &p), 1);
+		assert_string_equal(p.depends, "containerd.io (>= 1.7.27),\ndocker-ce-cli");
+		dpkg_package_free(&p);
+		dpkg_db_free(&d);
+		host_close(&h);
+	}
+	tree_remove(t);
+	assert_int_equal(dpkg_status_read(twice, strlen(twice), first_depends, NULL, NULL), 1);
+}
+
 static void test_db_lookup(void **state)
 {
 	_cleanup_free_ char *t = tree_new();
@@ -607,6 +711,8 @@ int main(void)
 		cmocka_unit_test(test_apt_pin),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_db_lookup),
+		cmocka_unit_test(test_depends_allow),
+		cmocka_unit_test(test_status_depends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
