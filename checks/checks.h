@@ -17,6 +17,7 @@ extern const struct check checks_storage[]; /* fs.dataroot, fs.docker-dtype, fs.
 extern const struct check checks_containerd[]; /* runtime.containerd */
 extern const struct check checks_docker[];     /* runtime.docker */
 extern const struct check checks_sysbox[]; /* runtime.sysbox, runtime.tools, runtime.subid */
+extern const struct check checks_k8s[];    /* k8s.*: a kubelet's node */
 extern const struct check checks_gpu[];     /* gpu.devices */
 extern const struct check checks_image[];   /* image.*: cvmprep image (checks/image.h) */
 /* probe_virt: platform.dmi.sys_vendor, platform.dmi.product_name and platform.hypervisor ("yes"

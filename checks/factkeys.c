@@ -51,6 +51,7 @@ const char *const fact_keys[] = {
 	"dpkg.kubelet.status", "dpkg.kubelet.version",
 	"dpkg.containerd.status", "dpkg.containerd.version",
 	"kubelet.program", "kubelet.endpoint",
+	"containerd.config", "containerd.config.sysbox-runc", "containerd.config.imports",
 	"apt.pin.containerd.io", "apt.pin.containerd.io.priority",
 	"docker.dockerd", "docker.snap", "docker.daemon-json", "docker.daemon-json.duplicate",
 	"docker.runtime.sysbox-runc",

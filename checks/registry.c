@@ -27,6 +27,7 @@ static const struct check *const modules[] = {
 	checks_containerd,
 	checks_docker,
 	checks_sysbox,
+	checks_k8s,
 	checks_gpu,
 	checks_image,
 };

@@ -28,5 +28,11 @@
 /* docker-ce's Depends on containerd.io raised to >= 2.1.5 (after >= 1.6.24 in #961 and
  * >= 1.7.27 in #1236): what rules Coder's containerd.io pin out beside Docker. */
 #define DOCKER_CE_PACKAGING_1334 "https://github.com/docker/docker-ce-packaging/pull/1334"
+/* Sysbox 0.7.0 (2026-03): sysbox-deploy-k8s supports Kubernetes 1.32 to 1.35, and containerd
+ * 2.0.5 and later (K8s user namespaces). */
+#define SYSBOX_RELEASE_0_7_0 "https://github.com/nestybox/sysbox/pull/992"
+/* containerd 2.x reads runtimes under its CRI v1 runtime plugin; a version 3 config with
+ * sysbox-runc under the old io.containerd.grpc.v1.cri path is ignored. */
+#define SYSBOX_ISSUE_1013 "https://github.com/nestybox/sysbox/issues/1013"
 
 #endif
