@@ -40,8 +40,12 @@ static const char *const provision_help =
 	"--root), registers sysbox-runc with Docker, verifies the result and reports it. Runs\n"
 	"the checks first and refuses a node that fails them. Safe to re-run: what is done\n"
 	"already is left alone, and no package manager starts.\n"
+	"With --target image --root DIR, applies Coder's CVM image recipe to the image root\n"
+	"DIR instead: containerd.io pinned, the docker-ce that accepts it, systemd, Docker\n"
+	"enabled, /sbin/init leading to systemd; then the image checks.\n"
 	"\n"
 	"  --dry-run                print the plan and the commands it would run; change nothing\n"
+	"  --target node|image      the node (default), or a workspace image's root (--root)\n"
 	"  --root DIR               provision the system mounted at DIR (chrooted commands)\n"
 	"  --report FILE            write the JSON report (schema cvmprep.report/v1) to FILE\n"
 	"  --format FMT             text (default), json, or prom (node_exporter textfile\n"
@@ -120,8 +124,11 @@ static int parse_provision(int argc, char **argv, struct provision_args *a)
 		switch (c) {
 		case OPT_DRY_RUN: a->o.dry_run = true; break;
 		case OPT_TARGET:
-			if (!streq(optarg, "node"))
-				return cli_usage("--target '%s' is not supported (node)", optarg);
+			r = prov_target_from_string(optarg);
+			if (r < 0)
+				return cli_usage("unknown target '%s' (node, image)", optarg);
+			a->o.target = (enum prov_target)r;
+			r = 0;
 			break;
 		case OPT_REPORT: a->report = optarg; break;
 		case OPT_FORMAT: a->format = optarg; break;
@@ -154,6 +161,15 @@ static int parse_provision(int argc, char **argv, struct provision_args *a)
 	if (a->o.sysbox_deb && download_is_url(a->o.sysbox_deb) && !a->o.sysbox_sha256)
 		return cli_usage("--sysbox-deb URL needs --sysbox-sha256 HEX: a download is never "
 				 "installed unchecked");
+	if (a->o.target == PROV_TARGET_IMAGE) {
+		/* The image's root, never this node's: there is no default. */
+		if (!a->host.root)
+			return cli_usage("--target image needs --root DIR (the image's root)");
+		if (a->o.sysbox_deb || a->o.sysbox_sha256 || a->host.shiftfs_autoload)
+			return cli_usage("--sysbox-deb, --sysbox-sha256 and --shiftfs-autoload are "
+					 "for --target node: an image gets no Sysbox");
+		a->o.sysbox_version = NULL;
+	}
 	if (!a->o.dry_run && geteuid() != 0)
 		return cli_usage("provisioning needs root (--dry-run does not)");
 	return -1;

@@ -118,6 +118,20 @@ int apt_offered(struct prov_ctx *c, const char *pkg, char ***ret)
 	return 0;
 }
 
+int apt_show(struct prov_ctx *c, const char *pkg, const struct prov_cmd **ret)
+{
+	struct argvb a = { 0 };
+	int r;
+
+	add(&a, APT_CACHE);
+	add_all(&a, query_opts);
+	add(&a, "show");
+	add(&a, pkg);
+	r = a.oom ? -ENOMEM : prov_run(c, PROV_QUERY, PROV_QUERY_TIMEOUT_S, a.v, ret);
+	argvb_done(&a);
+	return r;
+}
+
 int apt_update(struct prov_ctx *c)
 {
 	struct argvb a = { 0 };

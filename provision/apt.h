@@ -24,6 +24,11 @@ int apt_offered(struct prov_ctx *c, const char *pkg, char ***ret);
 /* Whether v holds s. */
 bool strv_has(char *const *v, const char *s);
 
+/* `apt-cache show pkg`: every version the configured sources offer, as deb822 paragraphs
+ * (Package, Version, Depends, ...) in (*ret)->out. Returns 0, 1 when it failed (apt-cache
+ * exits 100 when no source offers pkg), or -errno; *ret valid as for prov_run. */
+int apt_show(struct prov_ctx *c, const char *pkg, const struct prov_cmd **ret);
+
 /* `apt-get update`, once per run. Returns 0, 1 when it failed, or -errno. */
 int apt_update(struct prov_ctx *c);
 

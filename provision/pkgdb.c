@@ -171,3 +171,51 @@ char *prov_depends_on(const char *depends, const char *dep)
 	}
 	return NULL;
 }
+
+/* The relations of deb-control(5), longest first so that "<<" is not read as "<". */
+static const struct {
+	const char *op;
+	bool lt, eq, gt; /* which comparisons of the version with the bound it accepts */
+} relations[] = {
+	{ "<<", true, false, false }, { "<=", true, true, false }, { ">=", false, true, true },
+	{ ">>", false, false, true }, { "=", false, true, false },  { "<", true, true, false },
+	{ ">", false, true, true },
+};
+
+int prov_depends_accepts(const char *depends, const char *dep, const char *version)
+{
+	_cleanup_free_ char *clause = prov_depends_on(depends, dep), *bound = NULL;
+	const char *p, *end;
+	int cmp;
+
+	/* Not named (prov_depends_on's NULL is also an allocation failure: then apt's own
+	 * resolution of the install still refuses what does not fit). */
+	if (!clause)
+		return 1;
+	p = strchr(clause, '(');
+	if (!p)
+		return 1;
+	end = strchr(++p, ')');
+	if (!end)
+		return -EINVAL;
+	while (*p == ' ')
+		p++;
+	for (size_t i = 0; i < ELEMENTSOF(relations); i++) {
+		size_t n = strlen(relations[i].op);
+
+		if (strncmp(p, relations[i].op, n) != 0)
+			continue;
+		p += n;
+		while (*p == ' ')
+			p++;
+		while (end > p && end[-1] == ' ')
+			end--;
+		bound = strndup(p, (size_t)(end - p));
+		if (!bound)
+			return -ENOMEM;
+		if (dpkg_version_compare(version, bound, &cmp) < 0)
+			return -EINVAL;
+		return cmp < 0 ? relations[i].lt : cmp == 0 ? relations[i].eq : relations[i].gt;
+	}
+	return -EINVAL;
+}

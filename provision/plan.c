@@ -23,6 +23,25 @@ const char *prov_outcome_to_string(enum prov_outcome o)
 	return o < _PROV_OUTCOME_MAX ? outcome_names[o] : NULL;
 }
 
+static const char *const target_names[_PROV_TARGET_MAX] = {
+	[PROV_TARGET_NODE] = "node",
+	[PROV_TARGET_IMAGE] = "image",
+};
+_Static_assert(ELEMENTSOF(target_names) == _PROV_TARGET_MAX, "target_names");
+
+const char *prov_target_to_string(enum prov_target t)
+{
+	return t < _PROV_TARGET_MAX ? target_names[t] : NULL;
+}
+
+int prov_target_from_string(const char *s)
+{
+	for (size_t i = 0; i < ELEMENTSOF(target_names); i++)
+		if (streq(s, target_names[i]))
+			return (int)i;
+	return -EINVAL;
+}
+
 static unsigned long long now_ms(void)
 {
 	struct timespec ts;
@@ -140,8 +159,8 @@ int prov_run(struct prov_ctx *c, enum prov_run_kind kind, unsigned timeout_s,
 	return prov_cmd_ok(cmd) ? 0 : 1;
 }
 
-int prov_write(struct prov_ctx *c, const char *path, const void *data, size_t len, mode_t mode,
-	       const char *backup_suffix)
+/* Records path as written by the current step. Returns 0 or -ENOMEM. */
+static int record_write(struct prov_ctx *c, const char *path)
 {
 	struct prov_step_rec *s = c->cur;
 	char **v = realloc(s->writes, (s->n_writes + 1) * sizeof(*v));
@@ -153,9 +172,26 @@ int prov_write(struct prov_ctx *c, const char *path, const void *data, size_t le
 	if (!s->writes[s->n_writes])
 		return -ENOMEM;
 	s->n_writes++;
-	if (c->o->dry_run)
-		return 0;
+	return 0;
+}
+
+int prov_write(struct prov_ctx *c, const char *path, const void *data, size_t len, mode_t mode,
+	       const char *backup_suffix)
+{
+	int r = record_write(c, path);
+
+	if (r < 0 || c->o->dry_run)
+		return r;
 	return root_write_file(c->h->root_fd, path, data, len, mode, backup_suffix);
+}
+
+int prov_symlink(struct prov_ctx *c, const char *path, const char *target)
+{
+	int r = record_write(c, path);
+
+	if (r < 0 || c->o->dry_run)
+		return r;
+	return root_symlink(c->h->root_fd, path, target);
 }
 
 static void begin(struct prov_ctx *c, size_t i, size_t n)
@@ -240,7 +276,8 @@ static const struct prov_step head_steps[] = {
 int prov_provision(const struct host *h, const struct prov_opts *o, const struct prov_ui *ui,
 		   struct prov_result *res)
 {
-	size_t n = ELEMENTSOF(head_steps) + n_prov_steps, i = 0;
+	const struct prov_plan *plan = &prov_plans[o->target];
+	size_t n = ELEMENTSOF(head_steps) + plan->n, i = 0;
 	struct prov_ctx c = {
 		.h = h,
 		.o = o,
@@ -261,7 +298,7 @@ int prov_provision(const struct host *h, const struct prov_opts *o, const struct
 	for (size_t k = 0; k < n; k++) {
 		const struct prov_step *st = k < ELEMENTSOF(head_steps)
 						     ? &head_steps[k]
-						     : &prov_steps[k - ELEMENTSOF(head_steps)];
+						     : &plan->steps[k - ELEMENTSOF(head_steps)];
 
 		res->steps[k].name = st->name;
 		res->steps[k].title = st->title;
@@ -310,7 +347,7 @@ int prov_provision(const struct host *h, const struct prov_opts *o, const struct
 				r = 0;
 			}
 		} else {
-			r = run_step(&c, &prov_steps[i - ELEMENTSOF(head_steps)]);
+			r = run_step(&c, &plan->steps[i - ELEMENTSOF(head_steps)]);
 			if (r == -ECANCELED) {
 				res->exit_code = PROV_EXIT_FAILED;
 				stopped = true;

@@ -37,7 +37,20 @@ const char *prov_outcome_to_string(enum prov_outcome o);
 #define PROV_CMD_TIMEOUT_S 900
 #define PROV_QUERY_TIMEOUT_S 120
 
+/* What is provisioned (design.md "Provisioning targets"): the node that runs Sysbox, or a CVM
+ * workspace image's root (--target image --root DIR), which gets Coder's image recipe. */
+enum prov_target {
+	PROV_TARGET_NODE,
+	PROV_TARGET_IMAGE,
+	_PROV_TARGET_MAX,
+};
+
+const char *prov_target_to_string(enum prov_target t);
+/* Returns the target named s, or -EINVAL. */
+int prov_target_from_string(const char *s);
+
 struct prov_opts {
+	enum prov_target target;
 	const char *containerd_version; /* NULL: --containerd-version none */
 	const char *sysbox_version;     /* NULL: --sysbox-version none */
 	const char *sysbox_deb;         /* a path or a URL, or NULL */
@@ -153,8 +166,16 @@ int prov_run(struct prov_ctx *c, enum prov_run_kind kind, unsigned timeout_s,
 int prov_write(struct prov_ctx *c, const char *path, const void *data, size_t len, mode_t mode,
 	       const char *backup_suffix);
 
-/* The steps, in order (steps.c). */
-extern const struct prov_step prov_steps[];
-extern const size_t n_prov_steps;
+/* Makes path a symlink to target under the root (rootfs.h root_symlink), recorded in the step;
+ * under --dry-run only recorded. Returns 0 or -errno. */
+int prov_symlink(struct prov_ctx *c, const char *path, const char *target);
+
+/* The steps of each target, in order (steps.c). */
+struct prov_plan {
+	const struct prov_step *steps;
+	size_t n;
+};
+
+extern const struct prov_plan prov_plans[_PROV_TARGET_MAX];
 
 #endif

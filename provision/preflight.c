@@ -33,6 +33,12 @@ int prov_preflight(struct prov_ctx *c)
 	size_t n_fail = 0, n_unknown = 0;
 	int r;
 
+	/* The checks judge the node that runs Sysbox; an image's root is not one. */
+	if (c->o->target == PROV_TARGET_IMAGE) {
+		c->cur->outcome = PROV_SKIPPED;
+		return prov_note(c, "the image is not the node: its checks run in the verify step "
+				 "(what 'cvmprep image DIR' judges)");
+	}
 	r = checks_run(c->h, c->o->cfg, c->o->sel, c->o->assume, &res->facts, &res->checks,
 		       &res->n_checks);
 	if (r < 0)

@@ -73,7 +73,8 @@ cJSON *prov_report_json(const struct prov_result *res, const struct prov_opts *o
 	_cleanup_(cJSON_Deletep) cJSON *root = cJSON_CreateObject();
 	cJSON *opts, *steps;
 
-	if (!root || !cJSON_AddBoolToObject(root, "dry_run", o->dry_run) ||
+	if (!root || !add_str(root, "target", prov_target_to_string(o->target)) ||
+	    !cJSON_AddBoolToObject(root, "dry_run", o->dry_run) ||
 	    !cJSON_AddBoolToObject(root, "forced", res->forced) ||
 	    !add_str(root, "refused", res->refused) ||
 	    !cJSON_AddNumberToObject(root, "exit_code", res->exit_code))

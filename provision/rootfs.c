@@ -131,6 +131,31 @@ int root_unlink(int root_fd, const char *path)
 	return 0;
 }
 
+int root_symlink(int root_fd, const char *path, const char *target)
+{
+	_cleanup_free_ char *copy = NULL, *tmp = NULL;
+	_cleanup_close_ int dfd = -1;
+	const char *name = NULL;
+
+	dfd = open_parent(root_fd, path, true, &copy, &name);
+	if (dfd < 0)
+		return dfd;
+	tmp = strdup_printf(".%s.cvmprep.%ld", name, (long)getpid());
+	if (!tmp)
+		return -ENOMEM;
+	(void)unlinkat(dfd, tmp, 0);
+	if (symlinkat(target, dfd, tmp) < 0)
+		return -errno;
+	/* rename(2) replaces the name itself, never what a link there points at. */
+	if (renameat(dfd, tmp, dfd, name) < 0) {
+		int r = -errno;
+
+		(void)unlinkat(dfd, tmp, 0);
+		return r;
+	}
+	return 0;
+}
+
 int root_copy_in(int root_fd, const char *src, const char *path, mode_t mode)
 {
 	_cleanup_free_ char *buf = NULL;

@@ -27,6 +27,11 @@ int root_write_file(int root_fd, const char *path, const void *data, size_t len,
 /* Removes path (never following a symlink). Missing is success. Returns 0 or -errno. */
 int root_unlink(int root_fd, const char *path);
 
+/* Makes path a symlink to target, atomically: a link made beside it under a temporary name,
+ * then renamed over it (whatever path was, but a directory, it is replaced, not followed).
+ * Missing directories are created. Returns 0 or -errno; on error path is as it was. */
+int root_symlink(int root_fd, const char *path, const char *target);
+
 /* The largest file root_copy_in copies (a sysbox-ce .deb is ~40 MB). */
 #define ROOT_COPY_MAX (512 * 1024 * 1024)
 

@@ -7,7 +7,7 @@
 #include "pkgdb.h"
 #include "plan.h"
 
-/* One pair per step of prov_steps[] (steps.c), in their files. */
+/* One pair per step of prov_plans[] (steps.c), in their files. */
 int recover_satisfied(struct prov_ctx *c);
 int recover_apply(struct prov_ctx *c);
 int source_satisfied(struct prov_ctx *c);
@@ -21,6 +21,18 @@ int sysbox_apply(struct prov_ctx *c);
 int shiftfs_satisfied(struct prov_ctx *c);
 int shiftfs_apply(struct prov_ctx *c);
 int verify_apply(struct prov_ctx *c);
+
+/* The image target's own (step-image.c, step-imgverify.c). */
+int image_containerd_apply(struct prov_ctx *c);
+int image_docker_satisfied(struct prov_ctx *c);
+int image_docker_apply(struct prov_ctx *c);
+int image_systemd_satisfied(struct prov_ctx *c);
+int image_systemd_apply(struct prov_ctx *c);
+int image_enable_satisfied(struct prov_ctx *c);
+int image_enable_apply(struct prov_ctx *c);
+int image_init_satisfied(struct prov_ctx *c);
+int image_init_apply(struct prov_ctx *c);
+int image_verify_apply(struct prov_ctx *c);
 
 /* The containerd.io pin file and the package it holds. */
 #define CONTAINERD_PKG "containerd.io"

@@ -76,7 +76,7 @@ done
 values() {
 	bash --norc --noprofile -c '. "$1"; _cvmprep_values "$2" "$3"' bash "$COMPLETION" "$1" "$2" | tr ' ' '\n' | LC_ALL=C sort | tr '\n' ' '
 }
-for pair in check:--format provision:--format image:--format hostpaths:--format list:--format diff:--format check:--mode provision:--mode; do
+for pair in check:--format provision:--format image:--format hostpaths:--format list:--format diff:--format check:--mode provision:--mode provision:--target; do
 	cmd=${pair%%:*} opt=${pair#*:}
 	# provision: --dry-run, should the value ever be taken; image: a SOURCE, read only past the options.
 	extra=()

@@ -85,8 +85,9 @@ start=$SECONDS
 libs=kmod,libkmod2,libcjson1,libudev1,libblkid1,zlib1g,libcurl4,libssl3,libarchive13,ca-certificates
 # The real packages the test packages depend on: downloaded, not installed. fuse (2.x) and fuse3
 # cannot be installed together, so fuse is downloaded on its own: both are offered, as on a
-# node, and apt picks one for sysbox-ce's `Depends: fuse`.
-deps=(rsync jq iptables fuse3)
+# node, and apt picks one for sysbox-ce's `Depends: fuse`. systemd is the real one, for
+# `provision --target image` (the recipe installs it, enables docker.service with its systemctl).
+deps=(rsync jq iptables fuse3 systemd)
 
 # debootstrap mounts proc and sys in the target: keep those mounts in a namespace of our own.
 unshare --mount --propagation private \
