@@ -42,6 +42,7 @@ extern const struct cli_cmd cli_cmd_hostpaths;
 extern const struct cli_cmd cli_cmd_provision;
 extern const struct cli_cmd cli_cmd_image;
 extern const struct cli_cmd cli_cmd_diff;
+extern const struct cli_cmd cli_cmd_summarize;
 
 /*
  * Runs cmd with argv[0] its name: resets getopt for it, names it in every message, then calls

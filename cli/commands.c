@@ -12,6 +12,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_explain,
 	&cli_cmd_hostpaths,
 	&cli_cmd_diff,
+	&cli_cmd_summarize,
 };
 
 const size_t n_cli_commands = ELEMENTSOF(cli_commands);

@@ -63,6 +63,13 @@ int jscan_type_error(struct jscan *s, const char *expected)
 	return fail(s, JSCAN_TYPE, s->p, expected);
 }
 
+/* Whether what comes next (after jscan_peek) cannot start a value: the end of the input, a
+ * closing bracket, a ',' or another byte JSON does not allow there. */
+static bool not_value(const struct jscan *s)
+{
+	return s->p >= s->end || !strchr("{[\"tfn-0123456789", *s->p);
+}
+
 int jscan_enter(struct jscan *s, enum jscan_type t)
 {
 	uint64_t bit;
@@ -70,8 +77,8 @@ int jscan_enter(struct jscan *s, enum jscan_type t)
 	if (s->err)
 		return -1;
 	if (jscan_peek(s) != t)
-		return s->p >= s->end ? fail_at(s, s->p, "a value")
-				      : jscan_type_error(s, t == JSCAN_OBJECT ? "an object" : "an array");
+		return not_value(s) ? fail_at(s, s->p, "a value")
+				    : jscan_type_error(s, t == JSCAN_OBJECT ? "an object" : "an array");
 	if (s->depth >= JSCAN_DEPTH_MAX)
 		return fail(s, JSCAN_TOO_DEEP, s->p, NULL);
 	bit = UINT64_C(1) << s->depth;
@@ -87,6 +94,28 @@ static bool is_hex(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/* The bytes a string holds as they are: printable ASCII but '"' and '\\'. */
+static const bool plain[256] = {
+	[0x20 ... 0x21] = true, /* '"' is 0x22 */
+	[0x23 ... 0x5b] = true, /* '\\' is 0x5c */
+	[0x5d ... 0x7f] = true,
+};
+
+/* Whether the 8 bytes at p are all plain (as the table says), tested at once on a word (the
+ * bit tricks of "Bit Twiddling Hacks": a byte that is zero, or less than n <= 128, sets its top
+ * bit in the result). */
+static bool plain8(const char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t v, quote, backslash;
+
+	memcpy(&v, p, sizeof(v));
+	quote = v ^ (ones * '"');
+	backslash = v ^ (ones * '\\');
+	return (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
+		((v - ones * 0x20) & ~v) | v) & highs ? false : true;
+}
+
 /* Takes the string at s->p (a '"'): *ret holds what is between the quotes. */
 static int scan_string(struct jscan *s, struct jscan_str *ret)
 {
@@ -94,9 +123,11 @@ static int scan_string(struct jscan *s, struct jscan_str *ret)
 	bool escaped = false;
 
 	for (;;) {
-		/* The common case, plain ASCII, in a tight loop. */
-		while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20 &&
-		       (unsigned char)*p < 0x80)
+		/* The common case, plain ASCII: eight bytes at a time while none is special, then
+		 * one lookup a byte. */
+		while (end - p >= 8 && plain8(p))
+			p += 8;
+		while (p < end && plain[(unsigned char)*p])
 			p++;
 		if (p >= end)
 			return fail_at(s, p, "the end of the string");
@@ -146,8 +177,7 @@ int jscan_string(struct jscan *s, struct jscan_str *ret)
 	if (s->err)
 		return -1;
 	if (t != JSCAN_STRING)
-		return t == JSCAN_NONE && s->p >= s->end ? fail_at(s, s->p, "a value")
-							 : jscan_type_error(s, "a string");
+		return not_value(s) ? fail_at(s, s->p, "a value") : jscan_type_error(s, "a string");
 	return scan_string(s, ret);
 }
 
@@ -385,6 +415,15 @@ size_t jscan_str_copy(const struct jscan_str *str, char *buf, size_t size)
 
 	if (size == 0)
 		return 0;
+	if (!str->escaped) {
+		/* As it is, cut (at a character's start) to what fits: no NUL can be in it. */
+		n = str->len < size - 1 ? str->len : size - 1;
+		while (n < str->len && n > 0 && ((unsigned char)p[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		return n;
+	}
 	while (p < end) {
 		char c[4];
 		size_t k = 1;
@@ -393,7 +432,7 @@ size_t jscan_str_copy(const struct jscan_str *str, char *buf, size_t size)
 			p += decode_escape(p, end, c, &k);
 		else
 			c[0] = *p++;
-		if (memchr(c, '\0', k) || n + k > size - 1)
+		if ((k == 1 && c[0] == '\0') || n + k > size - 1)
 			break;
 		memcpy(buf + n, c, k);
 		n += k;
@@ -441,7 +480,8 @@ const char *jscan_error(const struct jscan *s, char *buf, size_t size)
 			 line, col);
 		break;
 	case JSCAN_TYPE:
-		snprintf(buf, size, "at line %u, column %u: expected %s", line, col, s->expected);
+		snprintf(buf, size, "not a cvmprep document at line %u, column %u: expected %s", line,
+			 col, s->expected);
 		break;
 	}
 	return buf;

@@ -63,6 +63,8 @@ expect_completion "--baseline: files" "$WORK/dirs/afile $WORK/dirs/alpha" "$CVMP
 expect_completion "diff: its reports are files" "$WORK/dirs/afile $WORK/dirs/alpha" "$CVMPREP" diff "$WORK/dirs/a"
 expect_completion "diff: the second report after the first" "$WORK/dirs/afile $WORK/dirs/alpha" "$CVMPREP" diff "$WORK/dirs/afile" "$WORK/dirs/a"
 expect_completion "diff --format" "json text" "$CVMPREP" diff --format ""
+expect_completion "summarize: reports and directories" "$WORK/dirs/afile $WORK/dirs/alpha" "$CVMPREP" summarize "$WORK/dirs/a"
+expect_completion "summarize --nodes takes a number: nothing offered" "" "$CVMPREP" summarize --nodes ""
 
 # Every option of every command's help is offered for that command.
 for cmd in $commands; do
@@ -76,7 +78,7 @@ done
 values() {
 	bash --norc --noprofile -c '. "$1"; _cvmprep_values "$2" "$3"' bash "$COMPLETION" "$1" "$2" | tr ' ' '\n' | LC_ALL=C sort | tr '\n' ' '
 }
-for pair in check:--format provision:--format image:--format hostpaths:--format list:--format diff:--format check:--mode provision:--mode provision:--target; do
+for pair in check:--format provision:--format image:--format hostpaths:--format list:--format diff:--format summarize:--format check:--mode provision:--mode provision:--target; do
 	cmd=${pair%%:*} opt=${pair#*:}
 	# provision: --dry-run, should the value ever be taken; image: a SOURCE, read only past the options.
 	extra=()

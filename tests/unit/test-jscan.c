@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 
 #include "core/util.h"
 #include "reports/jscan.h"
@@ -59,6 +60,32 @@ static void test_validate(void **state)
 			fail_msg("case %zu '%s': error %d, want %d", i, cases[i].s, s.err,
 				 cases[i].want);
 	}
+}
+
+/* Strings are read eight bytes at a time while nothing in them is special: each special byte
+ * is found at every offset of such a word. */
+static void test_string_words(void **state)
+{
+	static const struct {
+		const char *ins;
+		bool valid;
+	} specials[] = {
+		{ "\x01", false }, { "\x1f", false }, { "\"", false }, { "\\", false },
+		{ "\\n", true },  { "\xc3\xa9", true }, { "\xff", false }, { "\x7f", true },
+	};
+	char doc[64];
+	struct jscan s;
+
+	(void)state;
+	for (size_t k = 0; k < ELEMENTSOF(specials); k++)
+		for (size_t at = 0; at < 24; at++) {
+			int n = snprintf(doc, sizeof(doc), "\"%.*s%s%.*s\"", (int)at,
+					 "abcdefghijklmnopqrstuvwxyz", specials[k].ins, (int)(24 - at),
+					 "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+			if ((jscan_validate(&s, doc, (size_t)n) == 0) != specials[k].valid)
+				fail_msg("special %zu at %zu: error %d", k, at, s.err);
+		}
 }
 
 static void test_depth(void **state)
@@ -134,6 +161,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_string_words),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_pull),
