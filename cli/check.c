@@ -160,7 +160,7 @@ static int run_check(struct check_args *a)
 	r = cli_host_config(&a->host, &cfg);
 	if (r < 0)
 		return cli_exit_code(r);
-	r = cli_report_format(a->format, true, &fmt);
+	r = cli_report_format(a->format, REPORT_FOR_CHECK, &fmt);
 	if (r < 0)
 		return cli_exit_code(r);
 	if (a->facts)

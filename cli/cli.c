@@ -155,17 +155,17 @@ int cli_run(const struct cli_cmd *cmd, int argc, char **argv)
 	return r == EXIT_SUCCESS ? cli_stdout_done(r) : r;
 }
 
-int cli_report_format(const char *name, bool check_only_too, const struct report_format **ret)
+int cli_report_format(const char *name, unsigned command, const struct report_format **ret)
 {
 	_cleanup_strbuf_ struct strbuf names = STRBUF_INIT;
 	const struct report_format *fmt = report_format_find(name ? name : "text");
 
-	if (fmt && (check_only_too || !fmt->check_only)) {
+	if (fmt && (fmt->commands & command)) {
 		*ret = fmt;
 		return 0;
 	}
 	for (size_t i = 0; i < n_report_formats; i++)
-		if (check_only_too || !report_formats[i].check_only)
+		if (report_formats[i].commands & command)
 			strbuf_add_sep(&names, ", ", "%s", report_formats[i].name);
 	if (names.err)
 		return cli_oom();

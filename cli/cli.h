@@ -81,12 +81,11 @@ int cli_emit(const char *path, const char *data, size_t len);
 struct report_format;
 
 /*
- * The writer --format names (NULL: text), from the writers' table (reports/report.c): any of
- * them with check_only_too, else only those that are not check's alone (tap, prom, nfd). Returns
- * 0 and *ret; or, naming the formats it takes, -EINVAL (a usage error) or -ENOMEM: pass it to
- * cli_exit_code().
+ * The writer --format names (NULL: text), from the writers' table (reports/report.c): one that
+ * the command (REPORT_FOR_CHECK, _IMAGE or _PROVISION) writes. Returns 0 and *ret; or, naming
+ * the formats that command takes, -EINVAL (a usage error) or -ENOMEM: pass it to cli_exit_code().
  */
-int cli_report_format(const char *name, bool check_only_too, const struct report_format **ret);
+int cli_report_format(const char *name, unsigned command, const struct report_format **ret);
 
 /* What a command does with a report a writer returned r for: out of memory is cli_oom(), another
  * error "cannot write the <what> report", else the text goes out through cli_emit and the result

@@ -161,7 +161,7 @@ static int run_image(struct image_args *a)
 	r = cli_host_config(&a->host, &cfg);
 	if (r < 0)
 		return cli_exit_code(r);
-	r = cli_report_format(a->format, false, &fmt);
+	r = cli_report_format(a->format, REPORT_FOR_IMAGE, &fmt);
 	if (r < 0)
 		return cli_exit_code(r);
 	r = cli_host_select_target(&a->host, CHECK_TARGET_IMAGE, &sel) ?:

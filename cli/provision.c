@@ -73,6 +73,7 @@ struct provision_args {
 	const char *report;
 	const char *metrics;
 	const char *format;
+	const struct report_format *fmt; /* --format: text is the progress on standard output */
 };
 
 /* "none" turns a version off. */
@@ -150,9 +151,9 @@ static int parse_provision(int argc, char **argv, struct provision_args *a)
 	}
 	if (optind < argc)
 		return cli_usage("unexpected argument '%s'", argv[optind]);
-	if (a->format && !streq(a->format, "text") && !streq(a->format, "json") &&
-	    !streq(a->format, "prom"))
-		return cli_usage("unknown format '%s' (text, json, prom)", a->format);
+	r = cli_report_format(a->format, REPORT_FOR_PROVISION, &a->fmt);
+	if (r < 0)
+		return cli_exit_code(r);
 	if (a->o.sysbox_sha256 && !sha256_hex_valid(a->o.sysbox_sha256))
 		return cli_usage("--sysbox-sha256 wants 64 hex digits, not '%s'", a->o.sysbox_sha256);
 	if (a->o.sysbox_deb && strstr(a->o.sysbox_deb, "://") && !download_is_url(a->o.sysbox_deb))
@@ -234,8 +235,8 @@ static void ui_end(void *ud, size_t i, size_t n, const struct prov_step_rec *s)
 	fflush(u->out);
 }
 
-/* The report goes as JSON to --report FILE and, with --format json, to standard output; as
- * metrics to --metrics FILE and, with --format prom, to standard output. */
+/* The report goes as JSON to --report FILE, as metrics to --metrics FILE, and in the --format
+ * writer to standard output (text: the progress was it). */
 static int emit_report(const struct provision_args *a, const struct host *h,
 		       const struct config *cfg, const struct prov_result *res)
 {
@@ -250,36 +251,35 @@ static int emit_report(const struct provision_args *a, const struct host *h,
 		.generated_at = time(NULL),
 		.provision = section,
 	};
-	const char *format = a->format ? a->format : "text";
 	const struct {
 		report_writer_fn write;
 		const char *path;
-		bool stdout_too;
-	} outs[] = {
-		{ report_write_json, a->report, streq(format, "json") },
-		{ report_write_prom, a->metrics, streq(format, "prom") },
+	} files[] = {
+		{ report_write_json, a->report },
+		{ report_write_prom, a->metrics },
 	};
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r;
 
 	if (!section)
 		return cli_oom();
 	report_tally(&rep);
-	for (size_t i = 0; i < ELEMENTSOF(outs); i++) {
-		_cleanup_free_ char *text = NULL;
-		size_t len;
-		int r;
-
-		if (!outs[i].path && !outs[i].stdout_too)
+	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+		if (!files[i].path)
 			continue;
-		if (outs[i].write(&rep, false, &text, &len) < 0)
+		if (files[i].write(&rep, false, &text, &len) < 0)
 			return cli_oom();
-		r = outs[i].path ? cli_emit(outs[i].path, text, len) : 0;
+		r = cli_emit(files[i].path, text, len);
 		if (r < 0)
 			return r;
-		r = outs[i].stdout_too ? cli_emit(NULL, text, len) : 0;
-		if (r < 0)
-			return r;
+		free(TAKE_PTR(text));
 	}
-	return 0;
+	if (a->fmt->write == report_write_text) /* the progress was it */
+		return 0;
+	if (a->fmt->write(&rep, false, &text, &len) < 0)
+		return cli_oom();
+	return cli_emit(NULL, text, len);
 }
 
 static int run_provision(struct provision_args *a)
@@ -289,7 +289,7 @@ static int run_provision(struct provision_args *a)
 	struct facts assume = { 0 };
 	struct prov_result res = { 0 };
 	/* A report on standard output sends the progress to standard error. */
-	bool report_out = a->format && !streq(a->format, "text");
+	bool report_out = a->fmt->write != report_write_text;
 	struct ui_state u = { .out = report_out ? stderr : stdout };
 	struct prov_ui ui = { ui_begin, ui_line, ui_end, &u };
 	struct config cfg;

@@ -59,12 +59,12 @@ const char *result_assumed_key(const struct result *r, size_t i)
 }
 
 const struct report_format report_formats[] = {
-	{ "text", report_write_text, false },
-	{ "json", report_write_json, false },
-	{ "junit", report_write_junit, true },
-	{ "tap", report_write_tap, true },
-	{ "prom", report_write_prom, true },
-	{ "nfd", report_write_nfd, true },
+	{ "text", report_write_text, REPORT_FOR_CHECK | REPORT_FOR_IMAGE | REPORT_FOR_PROVISION },
+	{ "json", report_write_json, REPORT_FOR_CHECK | REPORT_FOR_IMAGE | REPORT_FOR_PROVISION },
+	{ "junit", report_write_junit, REPORT_FOR_CHECK },
+	{ "tap", report_write_tap, REPORT_FOR_CHECK },
+	{ "prom", report_write_prom, REPORT_FOR_CHECK | REPORT_FOR_PROVISION },
+	{ "nfd", report_write_nfd, REPORT_FOR_CHECK },
 };
 const size_t n_report_formats = ELEMENTSOF(report_formats);
 

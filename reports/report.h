@@ -60,10 +60,18 @@ void report_tally(struct report *rep);
  * terminal colours where the format has them. Returns 0 or -ENOMEM. */
 typedef int (*report_writer_fn)(const struct report *rep, bool color, char **ret, size_t *ret_len);
 
+/* The commands that write a format (--format): check all; the formats where fleets look for a
+ * node's verdict (junit, tap, nfd) check alone; prom check and provision (its steps). */
+enum {
+	REPORT_FOR_CHECK = 1 << 0,
+	REPORT_FOR_IMAGE = 1 << 1,
+	REPORT_FOR_PROVISION = 1 << 2, /* text: provision's progress on standard output */
+};
+
 struct report_format {
 	const char *name;
 	report_writer_fn write;
-	bool check_only; /* a node's verdict where fleets look: `cvmprep check` alone writes it */
+	unsigned commands; /* REPORT_FOR_* */
 };
 
 const struct report_format *report_format_find(const char *name);

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 #include "reports/report.h"
 
@@ -106,25 +107,49 @@ static void test_provision_needs_root(void **state)
 	assert_non_null(strstr(err, "--frobnicate"));
 }
 
-/* --format is looked up in the writers' table, by check and image alike: check takes every
- * writer, image all but check's own (tap, prom, nfd). */
+/* --format is looked up in the writers' table by check, image and provision alike, each taking
+ * the writers marked for it and naming those when refusing another. */
 static void test_report_format(void **state)
 {
+	static const unsigned commands[] = { REPORT_FOR_CHECK, REPORT_FOR_IMAGE,
+					     REPORT_FOR_PROVISION };
+	_cleanup_strbuf_ struct strbuf want = STRBUF_INIT;
 	const struct report_format *fmt = NULL;
+	char *args[] = { (char *)"provision", (char *)"--format", NULL, NULL };
+	char err[512];
 
 	(void)state;
-	assert_int_equal(cli_report_format(NULL, false, &fmt), 0);
-	assert_string_equal(fmt->name, "text");
+	for (size_t c = 0; c < ELEMENTSOF(commands); c++) {
+		assert_int_equal(cli_report_format(NULL, commands[c], &fmt), 0);
+		assert_string_equal(fmt->name, "text");
+		assert_int_equal(cli_report_format("yaml", commands[c], &fmt), -EINVAL);
+	}
 	for (size_t i = 0; i < n_report_formats; i++) {
 		const struct report_format *f = &report_formats[i];
 
-		fmt = NULL;
-		assert_int_equal(cli_report_format(f->name, true, &fmt), 0);
-		assert_ptr_equal(fmt, f);
-		assert_int_equal(cli_report_format(f->name, false, &fmt), f->check_only ? -EINVAL : 0);
+		/* check writes every format */
+		assert_true(f->commands & REPORT_FOR_CHECK);
+		for (size_t c = 0; c < ELEMENTSOF(commands); c++) {
+			fmt = NULL;
+			assert_int_equal(cli_report_format(f->name, commands[c], &fmt),
+					 f->commands & commands[c] ? 0 : -EINVAL);
+			if (f->commands & commands[c])
+				assert_ptr_equal(fmt, f);
+		}
+		if (f->commands & REPORT_FOR_PROVISION)
+			strbuf_add_sep(&want, ", ", "%s", f->name);
 	}
-	assert_int_equal(cli_report_format("yaml", true, &fmt), -EINVAL);
-	assert_int_equal(cli_report_format("yaml", false, &fmt), -EINVAL);
+	/* provision names the table's list, and refuses what is not for it before any step */
+	args[2] = (char *)"yaml";
+	assert_int_equal(run_child(&cli_cmd_provision, args, false, err, sizeof(err)), EXIT_USAGE);
+	assert_non_null(strstr(err, "unknown format 'yaml' ("));
+	assert_non_null(strstr(err, strbuf_str(&want)));
+	for (size_t i = 0; i < n_report_formats; i++) {
+		args[2] = (char *)report_formats[i].name;
+		if (!(report_formats[i].commands & REPORT_FOR_PROVISION))
+			assert_int_equal(run_child(&cli_cmd_provision, args, false, err, sizeof(err)),
+					 EXIT_USAGE);
+	}
 }
 
 /* Feeds argv to cli_getopt as a command would; counts the options that are the command's. */
