@@ -10,6 +10,7 @@
 
 #include "checks.h"
 #include "core/cleanup.h"
+#include "core/fileio.h"
 #include "core/util.h"
 #include "core/version.h"
 #include "sources.h"
@@ -321,44 +322,67 @@ static void parse_line(const struct kconfig_index *idx, const char *line, struct
 	if (!name[len])
 		return;
 	p->n_options++;
-	i = lookup(idx, name, len);
-	if (i >= 0 && (name[len + 1] == 'y' || name[len + 1] == 'm') && blank_rest(name + len + 2))
+	/* most lines set options of no rule: only a y or m is looked up */
+	if ((name[len + 1] == 'y' || name[len + 1] == 'm') && blank_rest(name + len + 2) &&
+	    (i = lookup(idx, name, len)) >= 0)
 		p->value[i] = name[len + 1];
 }
 
-/* Reads the config file at fd (gzip or plain; takes the fd) in one pass. Returns 0 or -errno:
- * -EBADMSG for a corrupt gzip stream, -EFBIG past KCONFIG_MAX, -ENODATA for a file without a
- * single CONFIG_ line (empty, truncated to its header, or not a kernel config at all). */
+/* zlib's error as -errno: Z_BUF_ERROR is its "unexpected end of file", a truncated stream. */
+static int gz_errno(gzFile gz)
+{
+	int zerr;
+
+	gzerror(gz, &zerr);
+	return zerr == Z_OK ? 0 : zerr == Z_ERRNO ? -errno : zerr == Z_MEM_ERROR ? -ENOMEM : -EBADMSG;
+}
+
+static ssize_t gz_source_read(void *src, void *buf, size_t n)
+{
+	int r = gzread(src, buf, (unsigned)n);
+
+	if (r < 0) {
+		r = gz_errno(src);
+		return r < 0 ? r : -EBADMSG;
+	}
+	return r;
+}
+
+struct config_pass {
+	const struct kconfig_index *idx;
+	struct kconfig_parse *p;
+};
+
+static int config_line(char *line, size_t len _unused_, void *userdata)
+{
+	struct config_pass *cp = userdata;
+
+	parse_line(cp->idx, line, cp->p);
+	return 0;
+}
+
+/* Reads the config file at fd (gzip or plain; takes the fd) in one pass: inflated straight into
+ * a window of READ_LINES_WINDOW bytes (zlib reads /proc/config.gz, some 60 KB, at once), split
+ * there; a longer line is skipped whole. Memory is the window's, whatever the file's size.
+ * Returns 0 or -errno: -EBADMSG for a corrupt gzip stream, -EFBIG past KCONFIG_MAX, -ENODATA for
+ * a file without a single CONFIG_ line (empty, truncated to its header, or not a config). */
 static int parse_config(const struct kconfig_index *idx, int fd, struct kconfig_parse *p)
 {
-	char line[512];
-	size_t total = 0;
-	bool partial = false; /* the rest of a line longer than the buffer */
 	gzFile gz = gzdopen(fd, "rb");
-	int r = 0, zerr;
+	struct config_pass cp = { idx, p };
+	struct line_source src = { .read = gz_source_read, .src = gz, .max = KCONFIG_MAX,
+				   .max_line = READ_LINES_WINDOW };
+	int r;
 
 	if (!gz) {
 		close(fd);
 		return -ENOMEM;
 	}
+	gzbuffer(gz, READ_LINES_WINDOW);
 	memset(p->value, 'n', sizeof(p->value));
-	while (gzgets(gz, line, sizeof(line))) {
-		size_t n = strlen(line);
-
-		total += n;
-		if (total > KCONFIG_MAX) {
-			r = -EFBIG;
-			break;
-		}
-		if (!partial)
-			parse_line(idx, line, p);
-		partial = n > 0 && line[n - 1] != '\n';
-	}
-	if (!r) {
-		/* Z_BUF_ERROR here is zlib's "unexpected end of file": a truncated stream. */
-		gzerror(gz, &zerr);
-		r = zerr == Z_OK ? 0 : zerr == Z_ERRNO ? -errno : zerr == Z_MEM_ERROR ? -ENOMEM : -EBADMSG;
-	}
+	r = read_lines_from(&src, config_line, &cp);
+	if (!r)
+		r = gz_errno(gz);
 	if (!r && !p->n_options)
 		r = -ENODATA;
 	gzclose(gz);

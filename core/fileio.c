@@ -400,10 +400,11 @@ int read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
 	return read_fd(fd, max, ret_buf, ret_len);
 }
 
-int read_lines(int fd, size_t max, read_lines_cb cb, void *userdata)
+int read_lines_from(const struct line_source *src, read_lines_cb cb, void *userdata)
 {
 	size_t cap = READ_LINES_WINDOW, have = 0, scanned = 0, total = 0;
 	_cleanup_free_ char *buf = malloc(cap + 1);
+	bool skipping = false; /* in a line longer than src->max_line */
 	int r;
 
 	if (!buf)
@@ -412,10 +413,13 @@ int read_lines(int fd, size_t max, read_lines_cb cb, void *userdata)
 		char *p, *end, *eol;
 		ssize_t n;
 
-		if (have == cap) {
+		if (have == cap && src->max_line && cap >= src->max_line) {
+			skipping = true;
+			have = scanned = 0;
+		} else if (have == cap) {
 			char *nbuf;
 
-			if (cap > max)
+			if (cap > src->max)
 				return -EFBIG;
 			nbuf = realloc(buf, cap * 2 + 1);
 			if (!nbuf)
@@ -423,15 +427,15 @@ int read_lines(int fd, size_t max, read_lines_cb cb, void *userdata)
 			buf = nbuf;
 			cap *= 2;
 		}
-		n = read(fd, buf + have, cap - have);
-		if (n < 0 && errno == EINTR)
+		n = src->read(src->src, buf + have, cap - have);
+		if (n < 0 && n == -EINTR)
 			continue;
 		if (n < 0)
-			return -errno;
+			return (int)n;
 		if (n == 0)
 			break;
 		total += (size_t)n;
-		if (total > max)
+		if (total > src->max)
 			return -EFBIG;
 		have += (size_t)n;
 		p = buf;
@@ -440,17 +444,32 @@ int read_lines(int fd, size_t max, read_lines_cb cb, void *userdata)
 		for (const char *from = buf + scanned;
 		     (eol = memchr(from, '\n', (size_t)(end - from))); from = p) {
 			*eol = '\0';
-			r = cb(p, (size_t)(eol - p), userdata);
+			r = skipping ? 0 : cb(p, (size_t)(eol - p), userdata);
 			if (r != 0)
 				return r;
+			skipping = false;
 			p = eol + 1;
 		}
 		have = (size_t)(end - p);
 		memmove(buf, p, have);
 		scanned = have;
 	}
-	if (!have)
+	if (!have || skipping)
 		return 0;
 	buf[have] = '\0';
 	return cb(buf, have, userdata);
+}
+
+static ssize_t fd_read(void *src, void *buf, size_t n)
+{
+	ssize_t r = read(*(int *)src, buf, n);
+
+	return r < 0 ? -errno : r;
+}
+
+int read_lines(int fd, size_t max, read_lines_cb cb, void *userdata)
+{
+	const struct line_source src = { .read = fd_read, .src = &fd, .max = max };
+
+	return read_lines_from(&src, cb, userdata);
 }

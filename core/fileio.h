@@ -59,4 +59,15 @@ int read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len);
 typedef int (*read_lines_cb)(char *line, size_t len, void *userdata);
 int read_lines(int fd, size_t max, read_lines_cb cb, void *userdata);
 
+/* The same from another reader (a decompressor): read() returns the bytes it put in buf, 0 at
+ * the end, or -errno. With max_line, a line longer than that is skipped whole (cb never sees
+ * it) and the window stays that size: memory is bounded by the window, not the file. */
+struct line_source {
+	ssize_t (*read)(void *src, void *buf, size_t n);
+	void *src;
+	size_t max;	 /* bytes in all */
+	size_t max_line; /* 0: lines grow the window, up to max */
+};
+int read_lines_from(const struct line_source *src, read_lines_cb cb, void *userdata);
+
 #endif

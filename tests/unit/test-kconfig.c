@@ -18,6 +18,7 @@
 
 #include "checks/checks.h"
 #include "core/fileio.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 
 #define RELEASE "6.1.0-13-amd64"
@@ -272,6 +273,48 @@ static void test_corrupt_gzip(void **state)
 	facts_free(&f);
 }
 
+/* A config far larger than the reader's window (gzip'ed and plain): lines across the window's
+ * edges are read whole, a line longer than the window is skipped whole, options after it are
+ * read, and the last line needs no newline. */
+static void test_windowed(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct facts f = { 0 };
+
+	(void)state;
+	strbuf_adds(&sb, "# Linux/x86 6.1.0 Kernel Configuration\n");
+	for (int i = 0; i < 20000; i++) {
+		strbuf_addf(&sb, "CONFIG_FILLER_%05d=%s\n", i, i % 2 ? "y" : "m");
+		if (i == 7000)
+			strbuf_adds(&sb, "CONFIG_USER_NS=y\n");
+		if (i == 9000) {
+			strbuf_adds(&sb, "CONFIG_CMDLINE=\"");
+			for (int k = 0; k < 9000; k++)
+				strbuf_adds(&sb, "x CONFIG_NAMESPACES=y ");
+			strbuf_adds(&sb, "\"\n");
+		}
+		if (i == 15000)
+			strbuf_adds(&sb, "# CONFIG_PID_NS is not set\n");
+	}
+	strbuf_adds(&sb, "CONFIG_UTS_NS=y");
+	assert_int_equal(sb.err, 0);
+	for (int gz = 0; gz < 2; gz++) {
+		fresh(RELEASE);
+		if (gz)
+			put_gz("proc/config.gz", sb.buf);
+		else
+			put("boot/config-" RELEASE, sb.buf);
+		probe(&f);
+		want_value(&f, "kconfig.version", "6.1.0");
+		want_value(&f, "kconfig.USER_NS", "y");
+		want_value(&f, "kconfig.NAMESPACES", "n");
+		want_value(&f, "kconfig.PID_NS", "n");
+		want_value(&f, "kconfig.UTS_NS", "y");
+		facts_free(&f);
+	}
+	strbuf_release(&sb);
+}
+
 /* A line longer than the parser's buffer is skipped whole: its tail is no line of its own. */
 static void test_long_line(void **state)
 {
@@ -501,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_corrupt_gzip),
 		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_windowed),
 		cmocka_unit_test(test_not_a_config),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_moby_2025),
