@@ -92,14 +92,21 @@ size_t text_escape(char *buf, size_t size, const char *s)
 
 void text_escape_fputs(FILE *out, const char *s)
 {
+	const char *run = s; /* units written as they are, one fwrite for the lot */
+
 	while (*s) {
 		char tmp[8];
 		const char *text;
-		size_t len;
+		size_t len, n = next_unit(s, tmp, &text, &len);
 
-		s += next_unit(s, tmp, &text, &len);
-		fwrite(text, 1, len, out);
+		if (text != s || len != n) {
+			fwrite(run, 1, (size_t)(s - run), out);
+			fwrite(text, 1, len, out);
+			run = s + n;
+		}
+		s += n;
 	}
+	fwrite(run, 1, (size_t)(s - run), out);
 }
 
 char *utf8_escape_invalid(const char *s)

@@ -163,16 +163,22 @@ int json_print(cJSON *json, char **ret, size_t *ret_len)
 {
 	_cleanup_free_ char *text = NULL;
 	char *out;
+	size_t len;
 
 	if (json_fix_utf8(json) < 0)
 		return -ENOMEM;
-	text = cJSON_Print(json);
+	text = cJSON_Print(json); /* malloc()'ed: cvmprep sets no cJSON hooks */
 	if (!text)
 		return -ENOMEM;
-	out = strdup_printf("%s\n", text);
+	/* the final newline appended in place, not by a copy of the whole report */
+	len = strlen(text);
+	out = realloc(text, len + 2);
 	if (!out)
 		return -ENOMEM;
-	*ret_len = strlen(out);
+	text = NULL;
+	out[len] = '\n';
+	out[len + 1] = '\0';
+	*ret_len = len + 1;
 	*ret = out;
 	return 0;
 }
