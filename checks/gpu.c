@@ -58,6 +58,10 @@ static int gpus_udev(struct gpu_list *l)
 	if (!e)
 		return -ENOMEM;
 	r = udev_enumerate_add_match_subsystem(e, "pci");
+	/* Only display controllers are listed: libudev reads each device's class while it scans,
+	 * and loads none of the others (a node's dozens of bridges and NICs). */
+	if (r >= 0)
+		r = udev_enumerate_add_match_sysattr(e, "class", "0x03*");
 	if (r >= 0)
 		r = udev_enumerate_scan_devices(e);
 	if (r < 0)
