@@ -55,6 +55,8 @@ struct status_scan {
 	bool in_paragraph, stopped;
 	unsigned line;
 	int n;
+	struct strbuf last_status; /* the last valid Status, and what it parsed to */
+	struct dpkg_status last_st;
 };
 
 static void value_reset(struct strbuf *sb)
@@ -95,8 +97,18 @@ static int paragraph_end(struct status_scan *s)
 	s->depends_set = false;
 	if (s->depends.err)
 		return s->depends.err;
-	if (!p.package || !p.status || dpkg_status_parse(p.status, &p.st) < 0)
+	if (!p.package || !p.status)
 		return -EBADMSG;
+	/* Nearly every paragraph says "install ok installed": parsed once */
+	if (streq(p.status, strbuf_str(&s->last_status)))
+		p.st = s->last_st;
+	else if (dpkg_status_parse(p.status, &p.st) < 0)
+		return -EBADMSG;
+	else {
+		value_reset(&s->last_status);
+		strbuf_adds(&s->last_status, p.status);
+		s->last_st = p.st;
+	}
 	s->n++;
 	r = s->cb(&p, s->userdata);
 	if (r > 0) {
@@ -106,22 +118,21 @@ static int paragraph_end(struct status_scan *s)
 	return r;
 }
 
+/* A field line whose name, [l, colon), is valid. */
 static int field_start(struct status_scan *s, const char *l, const char *colon, const char *eol)
 {
 	const char *v = colon + 1, *ve = eol;
 	size_t n = (size_t)(colon - l);
 	int r;
 
-	if (!field_name_valid(l, colon))
-		return -EBADMSG;
 	r = field_end(s);
 	if (r < 0)
 		return r;
 	s->in_paragraph = true;
 	s->cur = F_OTHER;
-	strip_range(&v, &ve);
-	s->parts = v < ve;
-	if (n == 7 && strncasecmp(l, "Depends", n) == 0) {
+	if (n == 7 && (l[0] | 0x20) == 'd' &&
+	    (memcmp(l, "Depends", n) == 0 || strncasecmp(l, "Depends", n) == 0)) {
+		strip_range(&v, &ve);
 		s->cur = F_DEPENDS;
 		s->dup = s->depends_set;
 		if (!s->dup) {
@@ -132,11 +143,17 @@ static int field_start(struct status_scan *s, const char *l, const char *colon, 
 		return 0;
 	}
 	for (int i = 0; i < _F_MAX; i++) {
-		/* Field names are case-insensitive (deb822(5)). */
-		if (n != status_fields[i].len || strncasecmp(l, status_fields[i].name, n) != 0)
+		const char *name = status_fields[i].name;
+
+		/* Field names are case-insensitive (deb822(5)); most fields differ at once, and
+		 * dpkg writes these as spelled here. */
+		if (n != status_fields[i].len || (l[0] | 0x20) != (name[0] | 0x20) ||
+		    (memcmp(l, name, n) != 0 && strncasecmp(l, name, n) != 0))
 			continue;
 		s->cur = i;
 		s->dup = s->set[i];
+		strip_range(&v, &ve);
+		s->parts = v < ve;
 		if (!s->dup) {
 			value_reset(&s->v[i]);
 			strbuf_add(&s->v[i], v, (size_t)(ve - v));
@@ -146,12 +163,23 @@ static int field_start(struct status_scan *s, const char *l, const char *colon, 
 	return 0;
 }
 
+/* The bytes of a field name: '!' to '~' but ':' (deb822(5)); none above 0x7f. */
+static const unsigned char name_char[256] = {
+    /* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 0x10 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 0x20 */ 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 0x30 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1,
+    /* 0x40 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 0x50 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 0x60 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 0x70 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+};
+
 /* One line, without its '\n'. */
 static int scan_line(struct status_scan *s, const char *l, const char *eol)
 {
 	const char *p = l, *colon;
 
-	s->line++;
 	while (p < eol && c_isblank(*p))
 		p++;
 	if (p == eol) /* a blank line ends the paragraph */
@@ -177,8 +205,13 @@ static int scan_line(struct status_scan *s, const char *l, const char *eol)
 		}
 		return 0;
 	}
-	colon = memchr(l, ':', (size_t)(eol - l));
-	return colon ? field_start(s, l, colon, eol) : -EBADMSG;
+	/* "Name: value": the name is printable US-ASCII other than space, up to the first ':',
+	 * and does not start with '-' (deb822(5): field_name_valid() in the same pass) */
+	for (colon = l; colon < eol && name_char[(unsigned char)*colon]; colon++)
+		;
+	if (colon == eol || *colon != ':' || colon == l || *l == '-')
+		return -EBADMSG;
+	return field_start(s, l, colon, eol);
 }
 
 /* Scans the whole lines of [buf, buf + len), and at eof the rest as the last line. Returns
@@ -196,9 +229,15 @@ static ssize_t scan_lines(struct status_scan *s, const char *buf, size_t len, bo
 				break;
 			eol = end;
 		}
-		if (nul && nul < eol) {
-			s->line++;
+		s->line++;
+		if (nul && nul < eol)
 			return -EBADMSG;
+		/* The most common line by far: one more line of a long field the scanner skips
+		 * (Description, Conffiles), neither blank nor a comment. */
+		if (s->cur == F_OTHER && (*p == ' ' || *p == '\t') && eol - p > 1 && p[1] != ' ' &&
+		    p[1] != '\t' && p[1] != '\r') {
+			p = eol < end ? eol + 1 : end;
+			continue;
 		}
 		r = scan_line(s, p, eol);
 		if (r < 0)
@@ -217,6 +256,7 @@ static int scan_finish(struct status_scan *s, int r)
 	for (size_t i = 0; i < _F_MAX; i++)
 		strbuf_release(&s->v[i]);
 	strbuf_release(&s->depends);
+	strbuf_release(&s->last_status);
 	if (s->stopped)
 		return 1;
 	return r < 0 ? r : s->n;
