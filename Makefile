@@ -185,6 +185,7 @@ check-integration: $(BIN) $(TOOL_BINS)
 # then what a no-op `provision` re-run costs in the provisioning test bed; then `summarize`
 # over 10,000 generated reports (time against 2 s, peak RSS).
 bench: $(BIN)
+	bash ci/deps.sh bench
 	CVMPREP=$(abspath $(BIN)) bash ci/bench.sh
 	CVMPREP=$(abspath $(BIN)) bash ci/bench-provision.sh || [ $$? -eq 77 ]
 	CVMPREP=$(abspath $(BIN)) bash ci/bench-summarize.sh

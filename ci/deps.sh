@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages cvmprep's build and tests need, when any is missing.
 # Run as root on a fresh machine; as another user it only says what is missing.
-#   ci/deps.sh [fuzz]   fuzz: clang and its libFuzzer runtime too (make fuzz only)
+#   ci/deps.sh [fuzz|bench]   fuzz: clang and its libFuzzer runtime too (make fuzz only);
+#                             bench: lxc-checkconfig unpacked for make bench (below)
 set -euo pipefail
 
 packages=(
@@ -57,6 +58,22 @@ if [ ! -x "$cloud_init/usr/bin/cloud-init" ] && [ "$(id -u)" -eq 0 ] && ! comman
 		mv -T "$tmp/root" "$cloud_init" 2>/dev/null && echo "ci/deps.sh: cloud-init unpacked in $cloud_init"
 	else
 		echo "ci/deps.sh: cannot download cloud-init; test-deploy-cloudinit.sh will only parse" >&2
+	fi
+	rm -rf "$tmp"
+fi
+
+# make bench: lxc-checkconfig from Debian's lxc package, unpacked into a cache directory, not
+# installed (installed, lxc would set up its bridge and services on this machine). Not fatal:
+# the bench then says it is not available.
+lxc=${CVMPREP_LXC:-/var/cache/cvmprep-bench/lxc}
+if [ "${1:-}" = bench ] && [ ! -f "$lxc/usr/bin/lxc-checkconfig" ] && [ "$(id -u)" -eq 0 ] && ! command -v lxc-checkconfig >/dev/null; then
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp" # apt's _apt user downloads into it
+	if (cd "$tmp" && apt-get download -q lxc >/dev/null 2>&1) && dpkg-deb -x "$tmp"/lxc_*.deb "$tmp/root"; then
+		mkdir -p "$(dirname "$lxc")"
+		mv -T "$tmp/root" "$lxc" 2>/dev/null && echo "ci/deps.sh: lxc-checkconfig unpacked in $lxc"
+	else
+		echo "ci/deps.sh: cannot download lxc; make bench will not time lxc-checkconfig" >&2
 	fi
 	rm -rf "$tmp"
 fi
