@@ -301,7 +301,10 @@ static void parse_line(const struct kconfig_index *idx, const char *line, struct
 	size_t len;
 	int i;
 
-	if ((rest = startswith(line, "# Linux/")) && !p->version[0]) {
+	/* the first byte tells the three kinds of line apart: most are "CONFIG_" ones */
+	if (line[0] != '#' && line[0] != 'C')
+		return;
+	if (line[0] == '#' && (rest = startswith(line, "# Linux/")) && !p->version[0]) {
 		rest = strchr(rest, ' ');
 		if (rest && strstr(rest, " Kernel Configuration")) {
 			len = strcspn(++rest, " \n");
@@ -311,8 +314,9 @@ static void parse_line(const struct kconfig_index *idx, const char *line, struct
 		return;
 	}
 	/* "CONFIG_X=y" or "# CONFIG_X is not set" (which stays 'n') */
-	if ((rest = startswith(line, "# CONFIG_")) && strstr(rest, " is not set")) {
-		p->n_options++;
+	if (line[0] == '#') {
+		if ((rest = startswith(line, "# CONFIG_")) && strstr(rest, " is not set"))
+			p->n_options++;
 		return;
 	}
 	name = startswith(line, "CONFIG_");
