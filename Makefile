@@ -68,7 +68,7 @@ help:
 	@echo "make run        install what is missing, build, check this machine"
 	@echo "make test       install what is missing, build, run every test"
 	@echo "make check-unit / check-integration   one stage of the tests"
-	@echo "make bench      time check without probes; count processes and file opens"
+	@echo "make bench      each figure against its budget: CPU, RSS, reads, scale, the field's scripts"
 	@echo "make fuzz       run the libFuzzer targets (FUZZ_SECONDS each, clang)"
 	@echo "make format     clang-format every C file"
 	@echo "make docs       regenerate docs/requirements.md from the check registry"
