@@ -34,5 +34,14 @@
 /* containerd 2.x reads runtimes under its CRI v1 runtime plugin; a version 3 config with
  * sysbox-runc under the old io.containerd.grpc.v1.cri path is ignored. */
 #define SYSBOX_ISSUE_1013 "https://github.com/nestybox/sysbox/issues/1013"
+/* dockerd refuses a directive given both as a flag and in daemon.json: moby's conflict check,
+ * at the commit read for its flag-to-directive names. */
+#define MOBY_CONFIG_CONFLICTS                                                                      \
+	"https://github.com/moby/moby/blob/b985e2313a8676e18072b442911fc8f64f17d440/daemon/"       \
+	"config/config.go"
+/* The Sysbox package's test of daemon.json's network settings (an egrep per line). */
+#define SYSBOX_PKGR_CONFIG                                                                         \
+	"https://github.com/nestybox/sysbox-pkgr/blob/47ab416e6cbe629563ddc991baf7e9538943ae96/"   \
+	"deb/sysbox-ce/sysbox-ce.config"
 
 #endif

@@ -31,6 +31,11 @@ cases=(
 	"nostatus|3|unknown skip unknown skip pass"
 	"corrupt|3|unknown skip unknown skip pass"
 	"absent|0|skip skip skip skip pass"
+	"units|0|pass pass pass pass pass"
+	"flagconflict|1|pass fail pass pass pass"
+	"dockeropts|1|pass fail pass pass pass"
+	"netform|0|pass warn pass pass pass"
+	"unitloop|3|pass unknown pass pass pass"
 )
 ids=(runtime.containerd runtime.docker runtime.sysbox runtime.tools runtime.subid)
 
@@ -63,6 +68,30 @@ for c in "${pin_cases[@]}"; do
 	valid_json "$fixture: schema" "$SCHEMA" "$out"
 	expect "$fixture: runtime.containerd $status, saying why" "$out" runtime.containerd "$status" "$text"
 done
+
+# runtime.docker and dockerd's flags: each place named (file:line), what systemd's rules drop
+# left out (the ExecStart= a drop-in reset; a drop-in's flags that daemon.json does not give)
+expect "flagconflict: names the drop-in and daemon.json" "$WORK/flagconflict.json" runtime.docker fail \
+	'\"data-root\": --data-root=/srv/docker at /etc/systemd/system/docker.service.d/override.conf:3, and in /etc/docker/daemon.json:3'
+msg=$(/usr/bin/python3 -c 'import json,sys; print(next(c["message"] for c in json.load(open(sys.argv[1]))["checks"] if c["id"] == "runtime.docker"))' "$WORK/flagconflict.json")
+case $msg in
+*'"containerd":'*) fail "flagconflict: the reset ExecStart's --containerd is not a clash" "$msg" ;;
+*) pass "flagconflict: the reset ExecStart's --containerd is not a clash" ;;
+esac
+expect "dockeropts: names DOCKER_OPTS in /etc/default/docker and the unit" "$WORK/dockeropts.json" runtime.docker fail \
+	'--bip=10.10.0.1/24 at DOCKER_OPTS in /etc/default/docker:5, through /lib/systemd/system/docker.service:11, and in /etc/docker/daemon.json:2'
+expect "units: the drop-in's flags are read, none clashes" "$WORK/units.json" runtime.docker pass \
+	'--log-level warn (/etc/systemd/system/docker.service.d/10-log.conf:4)'
+expect "netform: tab-indented bip and pools warn" "$WORK/netform.json" runtime.docker warn \
+	'misses bip, default-address-pools' 'asks to remove every container'
+expect "unitloop: an unreadable drop-in is unknown" "$WORK/unitloop.json" runtime.docker unknown \
+	"cannot read '/etc/systemd/system/docker.service.d/20-loop.conf'"
+expect_exit "facts: runtime-flagconflict" 0 "$CVMPREP" facts --root "$FIXTURES/runtime-flagconflict" -o "$WORK/fc-facts.json"
+expect_exit "check --facts: runtime-flagconflict fails the same" 1 "$CVMPREP" check --facts "$WORK/fc-facts.json" \
+	--only runtime.docker --format json -o "$WORK/fc-from-facts.json"
+expect "check --facts: the same clash" "$WORK/fc-from-facts.json" runtime.docker fail "override.conf:3"
+expect_exit "--assume docker.flag-conflict: a clash from the facts alone" 1 "$CVMPREP" check --root "$FIXTURES/runtime-units" \
+	--only runtime.docker --assume 'docker.flag-conflict="hosts": -H fd:// at x:1, and in y:2'
 
 # Facts saved from a tree judge the same as the tree.
 expect_exit "facts: runtime-newer" 0 "$CVMPREP" facts --root "$FIXTURES/runtime-newer" -o "$WORK/facts.json"
