@@ -101,7 +101,7 @@ static int probe_sysbox_network(const cJSON *root, const char *buf, size_t len, 
  * docker.runtime.sysbox-runc: the path dockerd registers for sysbox-runc, null when none;
  * docker.daemon-json.duplicate: the first key given twice, null when none; and
  * docker.daemon-json.sysbox-network. Then docker.flags, and docker.flag-conflict against the
- * object (checks/docker_flags.c).
+ * object (checks/docker_units.c).
  */
 static int probe_daemon_json(const struct host *h, struct facts *f)
 {

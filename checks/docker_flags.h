@@ -47,7 +47,8 @@ unsigned daemon_json_key_line(const char *buf, size_t len, const char *key);
  * Records docker.flags: the flags dockerd is given (each "TEXT (FILE:LINE)", "; "-separated),
  * null when no unit or init default file gives it any, or the errno of a file that could not be
  * read; and, when root (daemon.json's object, its text in buf) is not NULL,
- * docker.flag-conflict: each directive given both ways with both places, null when none.
+ * docker.flag-conflict: each directive given both ways with both places, null when none (or
+ * when --config-file names another file: dockerd does not read daemon.json then).
  * Returns 0 or -ENOMEM.
  */
 int probe_dockerd_flags(const struct host *h, const struct cJSON *root, const char *buf, size_t len,

@@ -57,6 +57,7 @@ struct scan {
 	size_t n_vars;
 	const char *exec_place; /* the ExecStart= being split */
 	size_t skip;		/* argv's words before the flags */
+	bool other_config;	/* --config-file names another file than daemon.json */
 	struct strbuf flags, conflicts;
 	char **argv, **places;
 	size_t argc;
@@ -466,6 +467,13 @@ static int on_flag(const char *name, const char *text, size_t i, void *userdata)
 
 	if (strbuf_add_sep(&s->flags, "; ", "%s (%s)", text, place) < 0)
 		return -ENOMEM;
+	if (streq(name, "config-file")) {
+		const char *v = text + strcspn(text, "= ");
+
+		/* dockerd reads another file than daemon.json: nothing here clashes */
+		s->other_config = !*v || !streq(v + 1, DAEMON_JSON);
+		return 0;
+	}
 	directive = dockerd_flag_directive(name, &legacy);
 	names[0] = directive;
 	names[1] = legacy;
@@ -598,7 +606,7 @@ int probe_dockerd_flags(const struct host *h, const cJSON *root, const char *buf
 	r = facts_set(f, "docker.flags", source, s.flags.len ? strbuf_str(&s.flags) : NULL);
 	if (r >= 0 && root)
 		r = facts_set(f, "docker.flag-conflict", source,
-			      s.conflicts.len ? strbuf_str(&s.conflicts) : NULL);
+			      s.conflicts.len && !s.other_config ? strbuf_str(&s.conflicts) : NULL);
 	if (r >= 0 && (s.flags.err || s.conflicts.err))
 		r = -ENOMEM;
 out:
