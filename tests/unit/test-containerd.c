@@ -2,7 +2,8 @@
 /*
  * checks/containerd.c: runtime.containerd probed and judged on the fixture roots
  * tests/fixtures/runtime-*, and the rule alone on facts for the states no fixture holds (pins of
- * every strength, an interrupted dpkg run): every status it returns.
+ * every strength, an interrupted dpkg run, docker-ce's Depends, a kubelet, the Sysbox that
+ * decides whether the pin is needed, provision's --containerd-version): every status it returns.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,6 +43,16 @@ static const struct fixture_case fixture_cases[] = {
 
     /* purged: a paragraph without a version remains */
     {"runtime-absent", "runtime.containerd", STATUS_SKIP, "containerd.io is not installed"},
+
+    /* a docker-ce whose Depends rules the pin out; the same beside Sysbox 0.7.1 */
+    {"runtime-dockernew", "runtime.containerd", STATUS_FAIL,
+     "Depends: containerd.io (>= 1.7.27), which containerd.io 1.5.11-1 does not satisfy"},
+    {"runtime-dockernew-sysbox", "runtime.containerd", STATUS_WARN, "Sysbox 0.7.1-0.linux needs no pin"},
+    /* a kubelet 1.30 on containerd 1.5 */
+    {"runtime-kubelet-old", "runtime.containerd", STATUS_FAIL,
+     "the kubelet 1.30.14-1.1 runs on containerd, which must be >= 1.6"},
+    /* Sysbox 0.7.1 needs no pin */
+    {"runtime-nopin", "runtime.containerd", STATUS_PASS, "1.7.27-1 is installed, not 1.5.11-1, and that is fine"},
 };
 
 FIXTURE_CASES_TEST(test_fixtures, fixture_cases)
@@ -144,9 +155,173 @@ static const struct rule_case fact_cases[] = {
       "dpkg.containerd.io.version=1.5.11-1", "dpkg.updates!13"},
      STATUS_PASS,
      "held (apt-mark hold)"},
+    /* the pin against the node: docker-ce's Depends, the kubelet, the Sysbox installed */
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=install ok installed",
+      "dpkg.containerd.io.version=1.7.27-1", "dpkg.docker-ce.status=install ok installed",
+      "dpkg.docker-ce.version=5:28.5.2-1", "dpkg.docker-ce.depends=containerd.io (>= 1.7.27), iptables",
+      "kubelet.program", "kubelet.endpoint"},
+     STATUS_FAIL,
+     "docker-ce 5:28.5.2-1 Depends: containerd.io (>= 1.7.27), which containerd.io 1.5.11-1 does not satisfy"},
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=install ok installed",
+      "dpkg.containerd.io.version=1.7.27-1", "dpkg.docker-ce.status=install ok installed",
+      "dpkg.docker-ce.version=5:28.5.2-1", "dpkg.docker-ce.depends=containerd.io (>= 1.7.27)",
+      "dpkg.sysbox-ce.status=install ok installed", "dpkg.sysbox-ce.version=0.7.1-0.linux",
+      "kubelet.program", "kubelet.endpoint"},
+     STATUS_WARN,
+     "pinning it would remove or downgrade Docker; Sysbox 0.7.1-0.linux needs no pin"},
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=hold ok installed",
+      "dpkg.containerd.io.version=1.5.11-1", "dpkg.docker-ce.status=install ok installed",
+      "dpkg.docker-ce.version=5:20.10.24~3-0", "dpkg.docker-ce.depends=containerd.io (>= 1.4.1)",
+      "kubelet.program", "kubelet.endpoint"},
+     STATUS_PASS,
+     "1.5.11-1 is installed and held (apt-mark hold); no Sysbox is installed"},
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=install ok installed",
+      "dpkg.containerd.io.version=1.7.27-1", "dpkg.docker-ce.status=install ok installed",
+      "dpkg.docker-ce.version=5:28.5.2-1", "dpkg.docker-ce.depends=containerd.io (~ 1.7)",
+      "kubelet.program", "kubelet.endpoint"},
+     STATUS_UNKNOWN,
+     "cannot parse the Depends of docker-ce 5:28.5.2-1"},
+    /* a removed docker-ce's Depends does not count */
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=hold ok installed",
+      "dpkg.containerd.io.version=1.5.11-1", "dpkg.docker-ce.status=deinstall ok config-files",
+      "dpkg.docker-ce.version=5:28.5.2-1", "dpkg.docker-ce.depends=containerd.io (>= 1.7.27)",
+      "kubelet.program", "kubelet.endpoint"},
+     STATUS_PASS,
+     "installed and held"},
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=install ok installed",
+      "dpkg.containerd.io.version=1.7.27-1", "dpkg.kubelet.status=install ok installed",
+      "dpkg.kubelet.version=1.36.1-1.1", "kubelet.program=/usr/bin/kubelet", "kubelet.endpoint"},
+     STATUS_FAIL,
+     "the kubelet 1.36.1-1.1 runs on containerd, which must be >= 2.0 (Kubernetes 1.35 was the "
+     "last release to support containerd 1.x), but containerd.io 1.7.27-1 is installed"},
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status", "dpkg.containerd.status=install ok installed",
+      "dpkg.containerd.version=1.6.20~ds1-1+deb12u1", "dpkg.kubelet.status=install ok installed",
+      "dpkg.kubelet.version=1.30.0-1.1", "kubelet.program=/usr/bin/kubelet",
+      "kubelet.endpoint=unix:///run/containerd/containerd.sock"},
+     STATUS_FAIL,
+     "the pin containerd.io 1.5.11-1 would break it"},
+    /* the kubelet on CRI-O, or of no package: the pin is judged as before */
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=hold ok installed",
+      "dpkg.containerd.io.version=1.5.11-1", "dpkg.kubelet.status=install ok installed",
+      "dpkg.kubelet.version=1.30.0-1.1", "kubelet.program=/usr/bin/kubelet",
+      "kubelet.endpoint=unix:///var/run/crio/crio.sock"},
+     STATUS_PASS,
+     "held (apt-mark hold)"},
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=hold ok installed",
+      "dpkg.containerd.io.version=1.5.11-1", "kubelet.program=/usr/local/bin/kubelet",
+      "kubelet.endpoint"},
+     STATUS_PASS,
+     "held (apt-mark hold)"},
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=hold ok installed",
+      "dpkg.containerd.io.version=1.5.11-1", "kubelet.program=/usr/bin/kubelet",
+      "kubelet.endpoint!13"},
+     STATUS_UNKNOWN,
+     "Permission denied"},
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=hold ok installed",
+      "dpkg.containerd.io.version=1.5.11-1", "kubelet.program!13"},
+     STATUS_UNKNOWN,
+     "cannot tell whether a kubelet is installed"},
+    /* which runc line the installed Sysbox cannot run: the oldest */
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=install ok installed",
+      "dpkg.containerd.io.version=1.7.27-1", "dpkg.sysbox-ce.status=install ok installed",
+      "dpkg.sysbox-ce.version=0.6.4-0.linux", "kubelet.program", "kubelet.endpoint"},
+     STATUS_WARN,
+     "Sysbox 0.6.4-0.linux needs the pin: it cannot run runc 1.2 and later (that needs Sysbox >= 0.6.6, sysbox issue 879)"},
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=install ok installed",
+      "dpkg.containerd.io.version=1.7.27-1", "dpkg.sysbox-ee.status=install ok installed",
+      "dpkg.sysbox-ee.version=0.5.0", "kubelet.program", "kubelet.endpoint"},
+     STATUS_WARN,
+     "cannot run runc 1.1 and later (that needs Sysbox >= 0.5.2, sysbox issue 544)"},
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status=install ok installed",
+      "dpkg.containerd.io.version=2.1.5-1", "dpkg.sysbox-ce.status=install ok installed",
+      "dpkg.sysbox-ce.version=0.7.0-0.linux", "kubelet.program", "kubelet.endpoint"},
+     STATUS_PASS,
+     "2.1.5-1 is installed, not 1.5.11-1, and that is fine: Sysbox 0.7.0-0.linux needs no pin"},
+    {"runtime.containerd",
+     0,
+     {"dpkg.database=9 packages", "dpkg.containerd.io.status",
+      "dpkg.sysbox-ce.status=install ok installed", "dpkg.sysbox-ce.version=0.7.1-0.linux",
+      "kubelet.program", "kubelet.endpoint"},
+     STATUS_SKIP,
+     "is not installed (cvmprep provision installs 1.5.11-1 and holds it); Sysbox 0.7.1-0.linux needs no pin"},
 };
 
 RULE_CASES_TEST(test_rules, fact_cases, RULE_WANT_FIX_WARN)
+/* The pin judged is provision's --containerd-version: none leaves docker-ce's Depends alone. */
+static void test_provision_pin(void **state)
+{
+	static const char *const node[] = {
+		"dpkg.database=9 packages", "dpkg.containerd.io.status=hold ok installed",
+		"dpkg.containerd.io.version=1.7.27-1", "dpkg.docker-ce.status=install ok installed",
+		"dpkg.docker-ce.version=5:28.5.2-1", "dpkg.docker-ce.depends=containerd.io (>= 1.7.27)",
+		"kubelet.program", "kubelet.endpoint", NULL,
+	};
+	static const struct {
+		const char *pin;
+		enum status want;
+		const char *message, *expected;
+	} cases[] = {
+		{ NULL, STATUS_FAIL, "which containerd.io 1.5.11-1 does not satisfy", "1.5.11-1, held" },
+		{ "", STATUS_PASS, "1.7.27-1 is installed and not pinned (--containerd-version none)",
+		  "(no pin)" },
+		{ "1.7.27-1", STATUS_PASS, "1.7.27-1 is installed and held", "1.7.27-1, held" },
+		{ "1.6.24-1", STATUS_FAIL, "which containerd.io 1.6.24-1 does not satisfy", "1.6.24-1" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		struct config cfg = fixture_config();
+		_cleanup_free_ char *what = strdup_printf("pin %s", cases[i].pin ? cases[i].pin : "(default)");
+		struct facts f = { 0 };
+		struct result r;
+
+		cfg.containerd_pin = cases[i].pin;
+		load_facts(&f, node, ELEMENTSOF(node));
+		r = check_judge("runtime.containerd", &f, &cfg);
+		result_want(&r, what, cases[i].want, cases[i].message);
+		if (!r.expected || !strstr(r.expected, cases[i].expected))
+			fail_msg("%s: expected '%s'", what, r.expected ? r.expected : "(null)");
+		result_free(&r);
+		facts_free(&f);
+	}
+}
+
+/* Each status runtime.containerd returns has a rule case. */
+static void test_cover(void **state)
+{
+	(void)state;
+	RULE_CASES_COVER(fact_cases, "runtime.containerd", STATUS_PASS, STATUS_WARN, STATUS_FAIL,
+			 STATUS_UNKNOWN, STATUS_SKIP);
+}
+
 
 /* The explain text names the pin it checks against. */
 static void test_explain_pin(void **state)
@@ -163,6 +338,8 @@ int main(void)
 		cmocka_unit_test(test_probe_facts),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_explain_pin),
+		cmocka_unit_test(test_provision_pin),
+		cmocka_unit_test(test_cover),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
