@@ -208,18 +208,6 @@ const struct runc_need runc_needs[RUNC_NEEDS] = {
 	{ "1.1", "0.5.2", "sysbox issue 544" },
 };
 
-/* The containerd a kubelet needs, newest Kubernetes first (containerd RELEASES.md, "Kubernetes
- * support"; Kubernetes 1.26 removed CRI v1alpha2, which containerd before 1.6 speaks only;
- * Kubernetes 1.35 is the last release that supports containerd 1.x). */
-static const struct {
-	const char *kubelet;    /* from this kubelet version */
-	const char *containerd; /* containerd must be at least this */
-	const char *why;
-} kubelet_needs[] = {
-	{ "1.36", "2.0", "Kubernetes 1.35 was the last release to support containerd 1.x" },
-	{ "1.26", "1.6", "Kubernetes 1.26 speaks CRI v1 only, which containerd has from 1.6" },
-};
-
 static bool version_below(const char *v, const char *min)
 {
 	int cmp;
@@ -276,6 +264,7 @@ static int rule_coexist(struct result *r, const struct facts *f, const char *pin
 	/* Nothing to change when the installed Sysbox needs no pin: then say so, not fail. */
 	enum status against_pin = need == PIN_NOT_NEEDED ? STATUS_WARN : STATUS_FAIL;
 	const char *docker = dpkg_present_version(r, f, "docker-ce"), *installed, *from = NULL;
+	const char *min, *why = NULL;
 	const struct fact *dep = facts_get(f, "dpkg.docker-ce.depends");
 	struct kubelet k;
 	int n;
@@ -305,25 +294,18 @@ static int rule_coexist(struct result *r, const struct facts *f, const char *pin
 	if (n == 0 || !streq(k.runtime, KUBELET_RUNTIME_CONTAINERD) || !k.version)
 		return 0;
 	installed = containerd_installed(r, f, &from);
-	for (size_t i = 0; i < ELEMENTSOF(kubelet_needs); i++) {
-		if (version_below(k.version, kubelet_needs[i].kubelet))
-			continue;
-		if (installed && version_below(installed, kubelet_needs[i].containerd))
-			return result_remediation(r, "install containerd >= %s for the kubelet",
-						  kubelet_needs[i].containerd) ?:
-			       result_set(r, STATUS_FAIL, "the kubelet %s runs on containerd, which "
-					  "must be >= %s (%s), but %s %s is installed",
-					  k.version, kubelet_needs[i].containerd, kubelet_needs[i].why,
-					  from, installed) ?: 1;
-		if (pin && version_below(pin, kubelet_needs[i].containerd))
-			return result_remediation(r, "cvmprep provision --containerd-version none "
-						  "on Kubernetes nodes") ?:
-			       result_set(r, against_pin, "the kubelet %s runs on containerd, which "
-					  "must be >= %s (%s): the pin %s %s would break it; %s",
-					  k.version, kubelet_needs[i].containerd, kubelet_needs[i].why,
-					  CONTAINERD, pin, need_text) ?: 1;
-		break;
-	}
+	min = kubelet_containerd_min(k.version, &why);
+	if (min && installed && version_below(installed, min))
+		return result_remediation(r, "install containerd >= %s for the kubelet", min) ?:
+		       result_set(r, STATUS_FAIL, "the kubelet %s runs on containerd, which must be "
+				  ">= %s (%s), but %s %s is installed", k.version, min, why, from,
+				  installed) ?: 1;
+	if (min && pin && version_below(pin, min))
+		return result_remediation(r, "cvmprep provision --containerd-version none on "
+					  "Kubernetes nodes") ?:
+		       result_set(r, against_pin, "the kubelet %s runs on containerd, which must be "
+				  ">= %s (%s): the pin %s %s would break it; %s", k.version, min,
+				  why, CONTAINERD, pin, need_text) ?: 1;
 	return 0;
 }
 

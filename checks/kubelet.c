@@ -113,6 +113,41 @@ static const struct {
 	{ "dockershim", "dockershim" },
 };
 
+/* The containerd a kubelet needs, newest Kubernetes first (containerd RELEASES.md, "Kubernetes
+ * support"; Kubernetes 1.26 removed CRI v1alpha2, which containerd before 1.6 speaks only;
+ * Kubernetes 1.35 is the last release that supports containerd 1.x). */
+static const struct {
+	const char *kubelet;    /* from this kubelet version */
+	const char *containerd; /* containerd must be at least this */
+	const char *why;
+} kubelet_needs[] = {
+	{ "1.36", "2.0", "Kubernetes 1.35 was the last release to support containerd 1.x" },
+	{ "1.26", "1.6", "Kubernetes 1.26 speaks CRI v1 only, which containerd has from 1.6" },
+};
+
+const char *kubelet_containerd_min(const char *kubelet_version, const char **ret_why)
+{
+	int cmp;
+
+	for (size_t i = 0; i < ELEMENTSOF(kubelet_needs); i++)
+		if (dpkg_version_compare(kubelet_version, kubelet_needs[i].kubelet, &cmp) == 0 &&
+		    cmp >= 0) {
+			*ret_why = kubelet_needs[i].why;
+			return kubelet_needs[i].containerd;
+		}
+	return NULL;
+}
+
+const char *kubelet_endpoint_runtime(const char *endpoint)
+{
+	if (!endpoint)
+		return KUBELET_RUNTIME_CONTAINERD; /* the kubelet's default: containerd's socket */
+	for (size_t i = 0; i < ELEMENTSOF(endpoint_runtimes); i++)
+		if (strstr(endpoint, endpoint_runtimes[i].in))
+			return endpoint_runtimes[i].runtime;
+	return "another runtime";
+}
+
 static const char *fact_value(const struct facts *f, const char *key)
 {
 	const struct fact *fa = facts_get(f, key);
@@ -144,13 +179,7 @@ int kubelet_find(struct result *r, const struct facts *f, struct kubelet *ret)
 	if (result_evidence_fact(r, program) < 0 || result_evidence_fact(r, endpoint) < 0)
 		return -ENOMEM;
 	k.endpoint = endpoint->value;
-	/* none named: the kubelet's default endpoint, containerd's socket */
-	k.runtime = k.endpoint ? "another runtime" : KUBELET_RUNTIME_CONTAINERD;
-	for (size_t i = 0; k.endpoint && i < ELEMENTSOF(endpoint_runtimes); i++)
-		if (strstr(k.endpoint, endpoint_runtimes[i].in)) {
-			k.runtime = endpoint_runtimes[i].runtime;
-			break;
-		}
+	k.runtime = kubelet_endpoint_runtime(k.endpoint);
 	*ret = k;
 	return 1;
 }

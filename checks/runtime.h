@@ -105,6 +105,13 @@ struct kubelet {
  */
 int kubelet_find(struct result *r, const struct facts *f, struct kubelet *ret);
 
+/* The runtime a kubelet's container runtime endpoint names: KUBELET_RUNTIME_CONTAINERD for
+ * NULL (none given: the kubelet's default is containerd's socket), else by the socket. */
+const char *kubelet_endpoint_runtime(const char *endpoint);
+/* The containerd a kubelet of this version needs (CRI v1 from 1.26, containerd 2 from 1.36),
+ * with *ret_why; NULL when it needs none in particular or the version is not one. */
+const char *kubelet_containerd_min(const char *kubelet_version, const char **ret_why);
+
 /* The version of the containerd installed from a package (containerd.io, else the
  * distribution's containerd), with *ret_pkg; NULL when none is (as dpkg_present_version). */
 const char *containerd_installed(struct result *r, const struct facts *f, const char **ret_pkg);

@@ -3,6 +3,7 @@
  * design.md "Why the pin is dangerous": the whole transaction is simulated first and refused
  * when it would remove or move anything not asked for. */
 #include "apt.h"
+#include "checks/runtime.h"
 #include "core/util.h"
 #include "pkgdb.h"
 #include "steps.h"
@@ -71,51 +72,32 @@ int containerd_satisfied(struct prov_ctx *c)
 		       : PROV_SATISFIED;
 }
 
-/* Kubernetes 1.26 dropped CRI v1alpha2, which containerd before 1.6 speaks only (kubernetes
- * CHANGELOG-1.26; containerd RELEASES.md). */
-#define KUBELET_CRI_V1_ONLY "1.26"
-#define CONTAINERD_CRI_V1 "1.6"
-
-/* Whether the kubelet runs on containerd: its flags or config name containerd's socket. */
-static bool kubelet_on_containerd(const struct prov_ctx *c)
-{
-	static const char *const files[] = {
-		"/var/lib/kubelet/kubeadm-flags.env",
-		"/etc/default/kubelet",
-		"/var/lib/kubelet/config.yaml",
-		"/etc/sysconfig/kubelet",
-	};
-
-	for (size_t i = 0; i < ELEMENTSOF(files); i++) {
-		_cleanup_free_ char *buf = NULL;
-
-		if (host_read(c->h, files[i], HOST_READ_MAX, &buf, NULL) == 0 &&
-		    strstr(buf, "containerd.sock"))
-			return true;
-	}
-	return false;
-}
-
 /* Refuses a containerd.io that the node's kubelet cannot use. */
 static int check_kubelet(struct prov_ctx *c, const char *ver)
 {
-	const char *names[] = { "kubelet" };
+	const char *names[] = { "kubelet" }, *min = NULL, *why = NULL;
+	const struct fact *endpoint;
+	struct facts f = { 0 };
 	struct prov_pkg k;
-	int new_kubelet = -1, old_containerd = -1, r;
+	int cmp, r;
 
 	r = prov_pkg_read(c->h, names, 1, &k);
 	if (r < 0)
 		return r == -ENOMEM ? r : 0;
-	if (prov_pkg_installed(&k) && kubelet_on_containerd(c) &&
-	    dpkg_version_compare(k.version, KUBELET_CRI_V1_ONLY, &new_kubelet) == 0 &&
-	    dpkg_version_compare(ver, CONTAINERD_CRI_V1, &old_containerd) == 0 &&
-	    new_kubelet >= 0 && old_containerd < 0)
+	/* its runtime endpoint, read as runtime.containerd reads it (checks/kubelet.c) */
+	r = prov_pkg_installed(&k) ? probe_kubelet(c->h, c->o->cfg, &f) : 0;
+	endpoint = facts_get(&f, "kubelet.endpoint");
+	if (r >= 0 && endpoint && !endpoint->err &&
+	    streq(kubelet_endpoint_runtime(endpoint->value), KUBELET_RUNTIME_CONTAINERD))
+		min = kubelet_containerd_min(k.version, &why);
+	if (r >= 0 && min && dpkg_version_compare(ver, min, &cmp) == 0 && cmp < 0)
 		r = prov_fail(c, "refused, nothing was changed: the kubelet (%s) runs on containerd "
-			      "and needs containerd >= %s (CRI v1), but %s %s is older; use "
-			      "--containerd-version none on Kubernetes nodes", k.version,
-			      CONTAINERD_CRI_V1, CONTAINERD_PKG, ver);
+			      "and needs containerd >= %s (%s), but %s %s is older; use "
+			      "--containerd-version none on Kubernetes nodes", k.version, min, why,
+			      CONTAINERD_PKG, ver);
+	facts_free(&f);
 	prov_pkg_free(&k);
-	return r;
+	return r == -ENOMEM || r == -ECANCELED ? r : 0;
 }
 
 /* Refuses a containerd.io that the installed docker-ce's Depends rules out: apt would remove

@@ -514,6 +514,44 @@ static void test_kubelet_refusal(void **state _unused_)
 	provision(&r, false, false);
 	assert_null(strstr(step(&r, "containerd")->message ?: "", "kubelet"));
 	run_free(&r);
+
+	/* A kubelet 1.36 given no endpoint runs on containerd, its default, and needs 2.0. */
+	put("/var/lib/dpkg/status",
+	    "Package: kubelet\nStatus: install ok installed\nVersion: 1.36.0-1.1\n", 0644);
+	unlink(strcat(strcpy((char[128]){ 0 }, root), "/var/lib/kubelet/kubeadm-flags.env"));
+	provision(&r, false, false);
+	assert_int_equal(step(&r, "containerd")->outcome, PROV_FAILED);
+	assert_non_null(strstr(step(&r, "containerd")->message, "kubelet (1.36.0-1.1) runs on "
+								 "containerd and needs containerd >= 2.0"));
+	assert_int_equal(step(&r, "containerd")->n_cmds, 0);
+	run_free(&r);
+}
+
+/* A docker-ce whose Depends the pin does not satisfy: refused from dpkg's status, --dry-run
+ * too, before any command; one that accepts it is left to the transaction. */
+static void test_docker_refusal(void **state _unused_)
+{
+	static const char *const status =
+	    "Package: docker-ce\nStatus: install ok installed\nVersion: 5:28.5.2-1\n"
+	    "Depends: containerd.io (>= 1.7.27), docker-ce-cli,\n iptables\n\n"
+	    "Package: containerd.io\nStatus: install ok installed\nVersion: 1.7.27-1\n";
+	struct run r;
+
+	put("/var/lib/dpkg/status", status, 0644);
+	put("/var/lib/apt/lists/deb.example_dists_x_stable_binary-amd64_Packages",
+	    "Package: containerd.io\nVersion: 1.7.27-1\n\nPackage: containerd.io\n"
+	    "Architecture: amd64\nVersion: 1.5.11-1\n", 0644);
+	for (int dry = 0; dry < 2; dry++) {
+		provision(&r, dry, false);
+		assert_int_equal(r.res.exit_code, PROV_EXIT_FAILED);
+		assert_int_equal(step(&r, "containerd")->outcome, PROV_FAILED);
+		assert_non_null(strstr(step(&r, "containerd")->message,
+				       "docker-ce 5:28.5.2-1 Depends: containerd.io (>= 1.7.27), which "
+				       "containerd.io 1.5.11-1 does not satisfy"));
+		assert_non_null(strstr(step(&r, "containerd")->message, "--containerd-version none"));
+		assert_int_equal(step(&r, "containerd")->n_cmds, 0);
+		run_free(&r);
+	}
 }
 
 /* shiftfs: not asked, not needed (>= 5.19), a module missing (no load tried), loaded already
@@ -646,6 +684,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_preflight_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kubelet_refusal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_docker_refusal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shiftfs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signal_named, setup, teardown),
 		cmocka_unit_test(test_fixture_pin),
