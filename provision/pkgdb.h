@@ -53,12 +53,4 @@ char *prov_pkg_depends(const struct host *h, const char *name);
  * a new string; NULL when there is none or on allocation failure. */
 char *prov_depends_on(const char *depends, const char *dep);
 
-/*
- * Whether the first dependency on dep in a Depends field accepts version: its relation
- * ("(>= 1.6.24)", deb-control(5): <<, <=, =, >=, >>, and the obsolete < and > that mean <= and
- * >=) holds, or it names no version. Returns 1 (also when the field does not name dep), 0 when
- * it does not accept it, -EINVAL for a relation or version it cannot read, -ENOMEM.
- */
-int prov_depends_accepts(const char *depends, const char *dep, const char *version);
-
 #endif

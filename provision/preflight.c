@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "preflight.h"
 
+#include "core/cleanup.h"
 #include "core/util.h"
 
 /* What `cvmprep provision` installs or registers: these fail before it has run. */
@@ -33,8 +34,20 @@ int prov_preflight(struct prov_ctx *c)
 	size_t n_fail = 0, n_unknown = 0;
 	int r;
 
-	/* The checks judge the node that runs Sysbox; an image's root is not one. */
+	/* The checks judge the node that runs Sysbox; an image's root is not one. Only what
+	 * identifies it is read (its distribution, codename and architecture, for the apt source
+	 * step), and no check runs. */
 	if (c->o->target == PROV_TARGET_IMAGE) {
+		_cleanup_free_ enum selection *none = calloc(checks_count() + 1, sizeof(*none));
+
+		if (!none)
+			return -ENOMEM;
+		for (size_t i = 0; i < checks_count(); i++)
+			none[i] = SELECT_OMIT;
+		r = checks_run(c->h, c->o->cfg, none, c->o->assume, &res->facts, &res->checks,
+			       &res->n_checks);
+		if (r < 0)
+			return r;
 		c->cur->outcome = PROV_SKIPPED;
 		return prov_note(c, "the image is not the node: its checks run in the verify step "
 				 "(what 'cvmprep image DIR' judges)");

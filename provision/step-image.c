@@ -173,26 +173,29 @@ static int pick_docker(struct prov_ctx *c, bool unchanged, char **ret, char **re
 		r = apt_update(c);
 		if (r == 1)
 			r = prov_fail(c, "apt-get update failed");
-		else if (r == 0 && c->o->dry_run)
-			r = prov_note(c, "which %s accepts %s %s is known only after apt-get update",
-				      DOCKER_PKG, CONTAINERD_PKG, pin ? pin : "");
-		else if (r == 0)
+		else if (r == 0 && !c->o->dry_run)
 			r = read_candidates(c, &s);
-		if (r < 0 || c->o->dry_run) {
-			candidates_free(&s);
-			return r;
-		}
+	}
+	/* Under --dry-run, an `apt-get update` only planned leaves the lists as they were. */
+	if (r == 0 && s.n == 0 && c->o->dry_run && c->apt_updated)
+		r = prov_note(c, "which %s accepts %s %s is known only after apt-get update",
+			      DOCKER_PKG, CONTAINERD_PKG, pin ? pin : "(any)");
+	if (r < 0 || (s.n == 0 && c->o->dry_run && c->apt_updated)) {
+		candidates_free(&s);
+		return r;
 	}
 	for (size_t i = 0; r == 0 && i < s.n && !*ret; i++) {
-		_cleanup_free_ char *dep = prov_depends_on(s.v[i].depends, CONTAINERD_PKG);
-		int ok = pin ? prov_depends_accepts(s.v[i].depends, CONTAINERD_PKG, pin) : 1;
+		_cleanup_free_ char *on = NULL;
+		const char *v = s.v[i].version;
+		int ok = pin ? dpkg_depends_allow(s.v[i].depends ? s.v[i].depends : "",
+						  CONTAINERD_PKG, pin, &on)
+			     : 1;
 
-		if (ok < 0 && ok != -ENOMEM)
-			strbuf_add_sep(&why, ", ", "%s Depends on '%s', which cannot be read",
-				       s.v[i].version, dep ? dep : "?");
+		if (ok == -EINVAL)
+			strbuf_add_sep(&why, ", ", "%s has a Depends that cannot be read", v);
 		else if (ok == 0)
-			strbuf_add_sep(&why, ", ", "%s needs %s", s.v[i].version, dep ? dep : "?");
-		else if (ok == 1 && !(*ret = strdup(s.v[i].version)))
+			strbuf_add_sep(&why, ", ", "%s needs %s", v, on ? on : CONTAINERD_PKG);
+		else if (ok == 1 && !(*ret = strdup(v)))
 			r = -ENOMEM;
 		if (ok == -ENOMEM)
 			r = ok;

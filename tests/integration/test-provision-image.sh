@@ -51,6 +51,27 @@ grep -q "would run: /usr/bin/apt-get install .* docker-ce=$DOCKER_CE_OLD\$" "$WO
 grep -q "^preflight *skipped *the image is not the node" "$WORK/dry.out" &&
 	pass "image: the preflight is skipped, saying why" || fail "image: preflight skipped" "$(cat "$WORK/dry.out")"
 
+# With --containerd-version none nothing constrains docker-ce: the newest is planned.
+provision_image img --dry-run --containerd-version none >"$WORK/none.out" 2>&1
+grep -q "would run: /usr/bin/apt-get install .* docker-ce=$DOCKER_CE_NEW\$" "$WORK/none.out" &&
+	grep -q '^containerd *skipped *--containerd-version none' "$WORK/none.out" &&
+	pass "image --dry-run --containerd-version none: the newest docker-ce" ||
+	fail "image --dry-run --containerd-version none" "$(cat "$WORK/none.out")"
+
+# No lists yet (an image before its first apt-get update): the dry run plans the update and
+# says that which docker-ce fits is known only after it; nothing changes.
+tb_root nolists flat || { fail "nolists root" "tb_root failed"; exit 1; }
+tb_sh nolists 'rm -rf /var/lib/apt/lists/* && mkdir /var/lib/apt/lists/partial'
+tree nolists >"$WORK/before"
+provision_image nolists --dry-run >"$WORK/nolists.out" 2>&1
+rc=$?
+tree nolists >"$WORK/after"
+[ "$rc" -eq 0 ] && diff -q "$WORK/before" "$WORK/after" >/dev/null &&
+	grep -q 'would run: /usr/bin/apt-get -q .*update$' "$WORK/nolists.out" &&
+	grep -q '^docker .*planned *which docker-ce accepts containerd.io 1.5.11-1 is known only after apt-get update' "$WORK/nolists.out" &&
+	pass "image --dry-run without lists: the update planned, nothing changed" ||
+	fail "image --dry-run without lists" "exit $rc; $(diff "$WORK/before" "$WORK/after" | head -4); $(cat "$WORK/nolists.out")"
+
 provision_image img --report "$WORK/image.json" >"$WORK/run.out" 2>&1
 rc=$?
 [ "$rc" -eq 0 ] && pass "image: a fresh root is provisioned (exit 0)" ||

@@ -246,46 +246,6 @@ static void test_depends_on(void **state _unused_)
 	assert_null(prov_depends_on(NULL, "containerd.io"));
 }
 
-static void test_depends_accepts(void **state _unused_)
-{
-	static const struct {
-		const char *depends, *version;
-		int want;
-	} cases[] = {
-		/* docker-ce 26.1 and 20.10 (docker-ce-packaging #961) */
-		{ "containerd.io (>= 1.6.24), docker-ce-cli", "1.5.11-1", 0 },
-		{ "containerd.io (>= 1.4.1), docker-ce-cli", "1.5.11-1", 1 },
-		{ "containerd.io (>= 1.5.11-1)", "1.5.11-1", 1 },
-		{ "containerd.io (>> 1.5.11-1)", "1.5.11-1", 0 },
-		{ "containerd.io (<< 1.6)", "1.5.11-1", 1 },
-		{ "containerd.io (<< 1.5.11-1)", "1.5.11-1", 0 },
-		{ "containerd.io (<= 1.5.11-1)", "1.5.11-1", 1 },
-		{ "containerd.io (= 1.5.11-1)", "1.5.11-1", 1 },
-		{ "containerd.io (= 1.5.11-2)", "1.5.11-1", 0 },
-		/* the obsolete < and > mean <= and >= (deb-control(5)) */
-		{ "containerd.io (< 1.5.11-1)", "1.5.11-1", 1 },
-		{ "containerd.io (> 1.5.11-1)", "1.5.11-1", 1 },
-		{ "containerd.io (>1.6)", "1.5.11-1", 0 },
-		{ "containerd.io:amd64 ( >=  1.4 ) | runc", "1.5.11-1", 1 },
-		{ "containerd.io", "1.5.11-1", 1 },
-		{ "iptables, libc6", "1.5.11-1", 1 },
-		{ NULL, "1.5.11-1", 1 },
-		{ "containerd.io (~= 1.4)", "1.5.11-1", -EINVAL },
-		{ "containerd.io (>= 1.4", "1.5.11-1", -EINVAL },
-		{ "containerd.io (>= x)", "1.5.11-1", -EINVAL },
-		{ "containerd.io (>= )", "1.5.11-1", -EINVAL },
-	};
-
-	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-		int r = prov_depends_accepts(cases[i].depends, "containerd.io", cases[i].version);
-
-		if (r != cases[i].want)
-			fail_msg("'%s' with %s: %d, not %d",
-				 cases[i].depends ? cases[i].depends : "(null)", cases[i].version, r,
-				 cases[i].want);
-	}
-}
-
 static void test_sha256(void **state _unused_)
 {
 	char path[] = "/tmp/cvmprep-sha-XXXXXX", out[SHA256_HEX_LEN + 1];
@@ -341,7 +301,6 @@ int main(void)
 		cmocka_unit_test(test_dj_merge),
 		cmocka_unit_test(test_dj_roundtrip),
 		cmocka_unit_test(test_depends_on),
-		cmocka_unit_test(test_depends_accepts),
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_releases),
 	};
