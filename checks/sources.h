@@ -44,4 +44,15 @@
 	"https://github.com/nestybox/sysbox-pkgr/blob/47ab416e6cbe629563ddc991baf7e9538943ae96/"   \
 	"deb/sysbox-ce/sysbox-ce.config"
 
+/* Sysbox's own tracker and release notes, and a deployment that met the fuse3 gap. */
+/* v0.7.1's release: containerd 2.x on Ubuntu 24.04 with kernel 6.8 (#1013), the sysbox-fs
+ * deadlock (#998). */
+#define SYSBOX_PR_1024 "https://github.com/nestybox/sysbox/pull/1024"
+/* Ubuntu 25.04's AppArmor profile for fusermount3 denies sysbox-fs's mounts. */
+#define SYSBOX_ISSUE_947 "https://github.com/nestybox/sysbox/issues/947"
+/* The same on Ubuntu 26.04 with Sysbox 0.7.0; aa-complain as the way out. */
+#define SYSBOX_ISSUE_1005 "https://github.com/nestybox/sysbox/issues/1005"
+/* Sysbox 0.7.1 runs fusermount3; installing fuse on Ubuntu 24.04 removes fuse3. */
+#define DAYTONA_HELM_PR_44 "https://github.com/daytonaio/helm-charts/pull/44"
+
 #endif

@@ -8,7 +8,9 @@
 #include "core/dpkg.h"
 #include "core/path.h"
 #include "core/strbuf.h"
+#include "core/sysbox.h"
 #include "core/util.h"
+#include "core/version.h"
 #include "runtime.h"
 
 #define SYSMGR_SOCK "/run/sysbox/sysmgr.sock"
@@ -177,17 +179,70 @@ int sysbox_package(struct result *r, const struct facts *f, size_t *ret_i,
 	return 0;
 }
 
+/* Whether fix x of a release is for this node: its distribution release and kernel. */
+static bool fix_applies(const struct facts *f, const struct sysbox_fix *x)
+{
+	const struct fact *rel = facts_get(f, "kernel.release");
+	struct kver have, min = { x->kernel_min[0], x->kernel_min[1], 0 };
+
+	if (x->os && !os_match(f, OS_RELEASE, x->os))
+		return false;
+	if (!min.major && !min.minor)
+		return true;
+	return rel && rel->value && kver_parse(rel->value, &have) == 0 && kver_cmp(&have, &min) >= 0;
+}
+
+/*
+ * When the installed version is older than the newest release known: *ret (caller frees) says
+ * so, with the release's date and what the releases after the installed one fix for this
+ * node. NULL when it is not older, or its version is unknown or cannot be compared. Returns 0
+ * or -ENOMEM.
+ */
+static int sysbox_upgrade(struct result *r, const struct facts *f, const char *pkg,
+			  const char *version, char **ret)
+{
+	const struct sysbox_known *newest = sysbox_newest();
+	_cleanup_strbuf_ struct strbuf fixes = STRBUF_INIT;
+	int cmp;
+
+	*ret = NULL;
+	if (!version || sysbox_version_cmp(version, newest->version, &cmp) < 0 || cmp >= 0)
+		return 0;
+	for (size_t i = 0; i < n_sysbox_known; i++) {
+		const struct sysbox_known *k = &sysbox_known[i];
+
+		if (sysbox_version_cmp(version, k->version, &cmp) < 0 || cmp >= 0)
+			continue;
+		for (size_t j = 0; j < SYSBOX_FIXES_MAX && k->fixes[j].what; j++)
+			if (fix_applies(f, &k->fixes[j]))
+				strbuf_add_sep(&fixes, "; ", "%s (%s, %s)", k->fixes[j].what,
+					       k->version, k->fixes[j].issues);
+	}
+	if (fixes.err)
+		return -ENOMEM;
+	result_evidence_fact(r, facts_get(f, "os.id"));
+	result_evidence_fact(r, facts_get(f, "os.version_id"));
+	result_evidence_fact(r, facts_get(f, "kernel.release"));
+	*ret = strdup_printf("%s %s is older than %s, the newest release (%s), and the releases "
+			     "since fix for this node: %s", pkg, version, newest->version,
+			     newest->date, fixes.len ? fixes.buf : "nothing cvmprep knows of");
+	return *ret ? 0 : -ENOMEM;
+}
+
 static int rule_sysbox(const struct check *c _unused_, const struct facts *f,
 		       const struct config *cfg, struct result *r)
 {
 	const struct fact *status = NULL, *version = NULL, *unit, *sock;
 	_cleanup_strbuf_ struct strbuf missing = STRBUF_INIT, present = STRBUF_INIT;
+	_cleanup_free_ char *upgrade = NULL;
+	const char *v;
+	bool listening;
 	struct dpkg_status st;
 	size_t i = 0;
 	int ret;
 
-	result_expected(r, "sysbox-ce or sysbox-ee installed, its units present, sysbox-mgr "
-			"running");
+	result_expected(r, "sysbox-ce or sysbox-ee installed at %s (the newest release known) "
+			"or later, its units present, sysbox-mgr running", SYSBOX_VERSION_NEWEST);
 	ret = sysbox_package(r, f, &i, &st, &status, &version);
 	if (ret < 0 || ret == PKG_UNKNOWN)
 		return ret < 0 ? ret : 0;
@@ -233,19 +288,32 @@ static int rule_sysbox(const struct check *c _unused_, const struct facts *f,
 	if (ret <= 0)
 		return ret;
 	result_evidence_fact(r, sock);
-	if (sock->value && streq(sock->value, "socket"))
+	v = version ? version->value : "";
+	ret = sysbox_upgrade(r, f, sysbox_packages[i], version ? version->value : NULL, &upgrade);
+	if (ret < 0)
+		return ret;
+	listening = sock->value && streq(sock->value, "socket");
+	if (cfg->live && !listening) {
+		result_remediation(r, "systemctl enable --now sysbox; journalctl -u sysbox-mgr "
+				      "says why it stopped%s", upgrade ? "; cvmprep provision "
+				      "installs sysbox-ce " SYSBOX_VERSION_NEWEST : "");
+		return result_set(r, STATUS_WARN, "%s %s is installed but sysbox-mgr is not "
+				  "running (%s is %s)%s%s", sysbox_packages[i], v, SYSMGR_SOCK,
+				  sock->value ? sock->value : "absent", upgrade ? "; " : "",
+				  upgrade ? upgrade : "");
+	}
+	if (upgrade) {
+		result_remediation(r, "cvmprep provision (it installs sysbox-ce %s), or install "
+				   "Nestybox's %s package", SYSBOX_VERSION_NEWEST,
+				   SYSBOX_VERSION_NEWEST);
+		return result_set(r, STATUS_WARN, "%s", upgrade);
+	}
+	if (listening)
 		return result_set(r, STATUS_PASS, "%s %s is installed and sysbox-mgr is listening "
-				  "on %s", sysbox_packages[i], version ? version->value : "",
-				  SYSMGR_SOCK);
-	if (!cfg->live)
-		return result_set(r, STATUS_PASS, "%s %s is installed with its units (whether "
-				  "sysbox-mgr runs is not judged off the running system)",
-				  sysbox_packages[i], version ? version->value : "");
-	result_remediation(r, "systemctl enable --now sysbox; journalctl -u sysbox-mgr "
-			      "says why it stopped");
-	return result_set(r, STATUS_WARN, "%s %s is installed but sysbox-mgr is not running (%s "
-			  "is %s)", sysbox_packages[i], version ? version->value : "", SYSMGR_SOCK,
-			  sock->value ? sock->value : "absent");
+				  "on %s", sysbox_packages[i], v, SYSMGR_SOCK);
+	return result_set(r, STATUS_PASS, "%s %s is installed with its units (whether "
+			  "sysbox-mgr runs is not judged off the running system)",
+			  sysbox_packages[i], v);
 }
 
 static int rule_tools(const struct check *c _unused_, const struct facts *f,
@@ -339,14 +407,17 @@ const struct check checks_sysbox[] = {
 	{
 		.id = "runtime.sysbox",
 		.title = "Sysbox installed and running",
-		.probes = { probe_dpkg, probe_sysbox },
+		.probes = { probe_uname, probe_os_release, probe_dpkg, probe_sysbox },
 		.rule = rule_sysbox,
 		.evidence = "the dpkg status of sysbox-ce and sysbox-ee; sysbox.service, "
 			    "sysbox-mgr.service and sysbox-fs.service in /etc/systemd/system, "
 			    "/lib/systemd/system or /usr/lib/systemd/system; the socket "
 			    "/run/sysbox/sysmgr.sock",
-		.rule_text = "installed with its three units and sysbox-mgr's socket present "
-			     "passes, reporting version and state; off the running system "
+		.rule_text = "installed at " SYSBOX_VERSION_NEWEST " (the newest release known) or "
+			     "later, with its three units and sysbox-mgr's socket present, "
+			     "passes, reporting version and state; an older version warns, naming "
+			     "what the releases since fix for this node and the newest one's date; "
+			     "off the running system "
 			     "(--root) the socket is not judged; socket absent on the running "
 			     "system warns; units missing fails; half-installed, unpacked, "
 			     "half-configured or reinstreq fails; units without a package warns "
@@ -356,7 +427,8 @@ const struct check checks_sysbox[] = {
 		.fix = "cvmprep provision; or apt-get install --reinstall sysbox-ce; systemctl "
 		       "enable --now sysbox",
 		.source = "sysbox-pkgr deb/ (sysbox-ce package, units); sysbox "
-			  "docs/user-guide/install-package.md",
+			  "docs/user-guide/install-package.md; sysbox CHANGELOG.md and the v0.7.1 "
+			  "release (" SYSBOX_PR_1024 ")",
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/user-guide/"
 			"install-package.md",
 	},

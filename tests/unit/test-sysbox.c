@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "check-harness.h"
+#include "core/sysbox.h"
+#include "provision/releases.h"
 
 /* A unit directory of about 100 characters. */
 #define LONG_DIR "/usr/lib/systemd/system/x-very-long-directory-name-to-make-the-list-long/" \
@@ -24,7 +26,12 @@
 
 static const struct fixture_case fixture_cases[] = {
     /* everything in place; a leftover arm64 paragraph of containerd.io 1.6.9-1 comes first */
-    {"runtime-ready", "runtime.sysbox", STATUS_PASS, "sysbox-ce 0.6.4-0.linux is installed with its"},
+    {"runtime-ready", "runtime.sysbox", STATUS_WARN, "sysbox-ce 0.6.4-0.linux is older than 0.7.1, the newest release (2026-07-31)"},
+    /* Sysbox 0.7.0 on Ubuntu 24.04 with kernel 6.8: the node sysbox #1013 is about */
+    {"sysbox-noble-0.7.0", "runtime.sysbox", STATUS_WARN, "fix for this node: sysfs mounts failing"},
+    {"sysbox-noble-0.7.0", "runtime.sysbox", STATUS_WARN, "(0.7.1, sysbox #1013); a sysbox-fs deadlock"},
+    /* at the newest release */
+    {"provisioned", "runtime.sysbox", STATUS_PASS, "sysbox-ce 0.7.1-0 is installed with its"},
     {"runtime-ready", "runtime.tools", STATUS_PASS, "rsync, modprobe and iptables"},
     {"runtime-ready", "runtime.subid", STATUS_PASS, "one sysbox range"},
 
@@ -89,8 +96,59 @@ static const struct rule_case fact_cases[] = {
       "dpkg.sysbox-ee.status=install ok installed", "dpkg.sysbox-ee.version=0.6.2",
       UNITS,
       "sysbox.sysmgr-sock=socket"},
+     STATUS_WARN,
+     "sysbox-ee 0.6.2 is older than 0.7.1"},
+    {"runtime.sysbox",
+     RULE_LIVE,
+     {"dpkg.database=9 packages", "dpkg.sysbox-ce.status",
+      "dpkg.sysbox-ee.status=install ok installed", "dpkg.sysbox-ee.version=0.7.1",
+      UNITS,
+      "sysbox.sysmgr-sock=socket"},
      STATUS_PASS,
-     "sysbox-ee 0.6.2 is installed and sysbox-mgr is listening"},
+     "sysbox-ee 0.7.1 is installed and sysbox-mgr is listening"},
+    /* newer than the newest release known; an epoch */
+    {"runtime.sysbox",
+     0,
+     {"dpkg.database=9 packages", "dpkg.sysbox-ce.status=install ok installed",
+      "dpkg.sysbox-ce.version=1:0.7.2-0", UNITS, "sysbox.sysmgr-sock"},
+     STATUS_PASS,
+     "sysbox-ce 1:0.7.2-0 is installed with its units"},
+    /* what the releases since fix, for this node: #1013 on Ubuntu 24.04 with kernel 6.8 only */
+    {"runtime.sysbox",
+     0,
+     {"dpkg.database=9 packages", "dpkg.sysbox-ce.status=install ok installed",
+      "dpkg.sysbox-ce.version=0.7.0-0", UNITS, "sysbox.sysmgr-sock", "os.id=ubuntu",
+      "os.version_id=24.04", "kernel.release=6.8.0-111-generic"},
+     STATUS_WARN,
+     "for this node: sysfs mounts failing"},
+    {"runtime.sysbox",
+     0,
+     {"dpkg.database=9 packages", "dpkg.sysbox-ce.status=install ok installed",
+      "dpkg.sysbox-ce.version=0.7.0-0", UNITS, "sysbox.sysmgr-sock", "os.id=ubuntu",
+      "os.version_id=24.04", "kernel.release=6.5.0-1-generic"},
+     STATUS_WARN,
+     "for this node: a sysbox-fs deadlock when many containers start and stop at once"},
+    {"runtime.sysbox",
+     0,
+     {"dpkg.database=9 packages", "dpkg.sysbox-ce.status=install ok installed",
+      "dpkg.sysbox-ce.version=0.7.0-0", UNITS, "sysbox.sysmgr-sock", "os.id=debian",
+      "os.version_id=12", "kernel.release=6.12.0-1-amd64"},
+     STATUS_WARN,
+     "for this node: a sysbox-fs deadlock"},
+    {"runtime.sysbox",
+     0,
+     {"dpkg.database=9 packages", "dpkg.sysbox-ce.status=install ok installed",
+      "dpkg.sysbox-ce.version=0.5.0-0", UNITS, "sysbox.sysmgr-sock"},
+     STATUS_WARN,
+     "runc 1.1 and later failing to start containers inside a Sysbox container (what the "
+     "containerd.io 1.5.11-1 pin works around) (0.5.2, sysbox #544); runc 1.2"},
+    /* not running, and old: both said */
+    {"runtime.sysbox",
+     RULE_LIVE,
+     {"dpkg.database=9 packages", "dpkg.sysbox-ce.status=install ok installed",
+      "dpkg.sysbox-ce.version=0.7.0-0", UNITS, "sysbox.sysmgr-sock"},
+     STATUS_WARN,
+     "sysbox-mgr is not running (/run/sysbox/sysmgr.sock is absent); sysbox-ce 0.7.0-0 is older"},
     {"runtime.sysbox",
      RULE_LIVE,
      {"dpkg.database=9 packages", "dpkg.sysbox-ce.status=install ok installed",
@@ -147,12 +205,48 @@ static const struct rule_case fact_cases[] = {
 
 RULE_CASES_TEST(test_rules, fact_cases, RULE_WANT_FIX_WARN)
 
+/* The table of releases: ascending versions and dates, its last entry the newest known, which
+ * provisioning installs by default and can download. */
+static void test_releases(void **state)
+{
+	const struct sysbox_known *newest = sysbox_newest();
+	int cmp;
+
+	(void)state;
+	assert_string_equal(newest->version, SYSBOX_VERSION_NEWEST);
+	assert_string_equal(SYSBOX_VERSION_DEFAULT, SYSBOX_VERSION_NEWEST);
+	assert_non_null(sysbox_release_find(SYSBOX_VERSION_DEFAULT, "amd64"));
+	assert_non_null(sysbox_release_find(SYSBOX_VERSION_DEFAULT, "arm64"));
+	for (size_t i = 0; i < n_sysbox_known; i++) {
+		const struct sysbox_known *k = &sysbox_known[i];
+
+		assert_int_equal(strlen(k->date), 10);
+		assert_non_null(k->fixes[0].what);
+		if (i == 0)
+			continue;
+		assert_int_equal(sysbox_version_cmp(k->version, sysbox_known[i - 1].version, &cmp), 0);
+		assert_true(cmp > 0);
+		assert_true(strcmp(k->date, sysbox_known[i - 1].date) > 0);
+	}
+	assert_int_equal(sysbox_version_cmp("0.6.4-0.linux", "0.6.4", &cmp), 0);
+	assert_int_equal(cmp, 0);
+	assert_int_equal(sysbox_version_cmp("1:0.6.4-9", "0.7.1", &cmp), 0);
+	assert_true(cmp < 0);
+	assert_int_equal(sysbox_version_cmp("0.7.1~rc1-0", "0.7.1", &cmp), 0);
+	assert_true(cmp < 0);
+	assert_int_equal(sysbox_version_cmp("0.10.0", "0.7.1", &cmp), 0);
+	assert_true(cmp > 0);
+	assert_int_equal(sysbox_version_cmp("v0.7.1", "0.7.1", &cmp), -EINVAL);
+	assert_int_equal(sysbox_version_cmp("0.7.1", "", &cmp), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_probe_facts),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_releases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
