@@ -27,6 +27,9 @@ struct profile {
 	bool ubuntu_only;        /* coder-v1: "The Kubernetes Nodes must be running an Ubuntu OS" */
 	unsigned kernel_floor[2]; /* {major, minor} on top of the distro minimum; {0,0}: none */
 	bool init_required;      /* sysbox: systemd is a hard requirement */
+	/* sysbox: a node state known to break Sysbox's daemons (the fusermount3 AppArmor
+	 * profile) fails instead of warning */
+	bool known_breakage_fails;
 };
 
 const struct profile *profile_find(const char *name);
@@ -60,6 +63,10 @@ struct config {
 	/* The containerd.io version provisioning pins (provision --containerd-version): NULL
 	 * for CONTAINERD_PIN_DEFAULT, "" for none. */
 	const char *containerd_pin;
+	/* The Sysbox version `cvmprep provision` is about to install (--sysbox-version), for its
+	 * preflight; NULL for `check` and with --sysbox-version none. Recorded as the fact
+	 * sysbox.target, so --assume can stand in for it. */
+	const char *sysbox_target;
 };
 
 struct evidence {

@@ -11,6 +11,8 @@ extern const struct check checks_kernel[];
 extern const struct check checks_modules[];    /* kernel.shiftfs, kernel.headers */
 extern const struct check checks_kconfig[];    /* kernel.config.* */
 extern const struct check checks_filesystems[]; /* fs.fuse, fs.overlay */
+extern const struct check checks_fuse3[];       /* fs.fuse3 (checks/fusermount3.c) */
+extern const struct check checks_apparmor_fusermount3[]; /* security.apparmor-fusermount3 */
 extern const struct check checks_selinux[];
 extern const struct check checks_virt[];    /* platform.virt */
 extern const struct check checks_storage[]; /* fs.dataroot, fs.docker-dtype, fs.capacity */
@@ -106,9 +108,19 @@ enum os_match {
 	OS_RELEASE, /* "ID:VERSION_ID" is one of names ("ubuntu:22.04") */
 	OS_ID,      /* ID is one of names (ID defaults to "linux", os-release(5)) */
 	OS_LIKE,    /* ID or a word of ID_LIKE is one of names */
+	OS_RELEASE_FROM, /* "ID:VERSION_ID" is a release of one of names or later: "ubuntu:25.04"
+			  * is Ubuntu 25.04, 25.10, 26.04, ... (versions compared as numbers) */
 };
 
 bool os_match(const struct facts *f, enum os_match how, const char *names);
+
+/*
+ * The mode of the first AppArmor profile named one of names in buf, the text of
+ * /sys/kernel/security/apparmor/profiles ("NAME (MODE)" lines): *ret_mode (caller frees), or
+ * NULL when none is loaded. Reads at most len bytes, once. Returns 0 or -ENOMEM.
+ */
+int apparmor_profile_mode(const char *buf, size_t len, const char *const *names, size_t n_names,
+			  char **ret_mode);
 
 /* The RHEL family, by ID and by ID_LIKE (docs/requirements.md: os.distro, kernel.version). */
 #define OS_RHEL_FAMILY "fedora rocky almalinux centos rhel amzn"

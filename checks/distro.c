@@ -3,6 +3,7 @@
 #include "checks.h"
 #include "core/envfile.h"
 #include "core/util.h"
+#include "core/version.h"
 
 /* os-release fields recorded as facts, by key. */
 static const struct {
@@ -68,6 +69,29 @@ int probe_os_release(const struct host *h, const struct config *cfg _unused_, st
 	return r < 0 ? r : 0;
 }
 
+/* Whether ID name at VERSION_ID version is a release of one of names ("ID:VERSION") or later. */
+static bool release_from(const char *name, const char *version, const char *names)
+{
+	size_t name_len = strlen(name);
+	struct kver have, want;
+
+	if (!version || kver_parse(version, &have) < 0)
+		return false;
+	for (const char *p = names; *p;) {
+		size_t n = strcspn(p, " ");
+
+		if (n > name_len && !strncmp(p, name, name_len) && p[name_len] == ':') {
+			_cleanup_free_ char *v = strndup(p + name_len + 1, n - name_len - 1);
+
+			if (v && kver_parse(v, &want) == 0 && kver_cmp(&have, &want) >= 0)
+				return true;
+		}
+		p += n;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
 bool os_match(const struct facts *f, enum os_match how, const char *names)
 {
 	const struct fact *id = facts_get(f, "os.id");
@@ -81,6 +105,8 @@ bool os_match(const struct facts *f, enum os_match how, const char *names)
 	case OS_RELEASE:
 		release = strdup_printf("%s:%s", name, version && version->value ? version->value : "");
 		return release && words_intersect(release, names);
+	case OS_RELEASE_FROM:
+		return release_from(name, version ? version->value : NULL, names);
 	case OS_LIKE:
 		if (like && like->value && words_intersect(like->value, names))
 			return true;
@@ -102,6 +128,13 @@ struct distro_rule {
 static const struct distro_rule distro_rules[] = {
 	{ OS_RELEASE, "ubuntu:18.04 ubuntu:20.04 ubuntu:22.04 ubuntu:24.04 debian:10 debian:11",
 	  STATUS_PASS, "is supported by Sysbox" },
+	/* sysbox issues 947, 1005: the AppArmor profile Ubuntu ships for fusermount3 from 25.04. */
+	{ OS_RELEASE_FROM, "ubuntu:25.04", STATUS_WARN,
+	  "is not a release Sysbox lists, and its AppArmor profile for fusermount3 can keep "
+	  "sysbox-fs from mounting: see security.apparmor-fusermount3" },
+	{ OS_RELEASE, "debian:12 debian:13", STATUS_WARN,
+	  "is not a release Sysbox or Coder lists, though nodes run it in practice: its package "
+	  "installs, untested upstream" },
 	{ OS_ID, "ubuntu debian", STATUS_WARN,
 	  "is not a release Sysbox lists; its package may install but is untested there" },
 	{ OS_LIKE, "ubuntu debian", STATUS_WARN,
@@ -163,7 +196,9 @@ const struct check checks_distro[] = {
 			    "/usr/lib/os-release when the former does not exist",
 		.rule_text = "profile coder-v1: ID=ubuntu passes, anything else fails. Profiles coder "
 			     "and sysbox: Ubuntu 18.04, 20.04, 22.04, 24.04 and Debian 10, 11 pass; "
-			     "other Ubuntu or Debian releases warn; a derivative of either warns; "
+			     "Ubuntu 25.04 and later warn, pointing at security.apparmor-fusermount3; "
+			     "Debian 12 and 13 warn (run in practice, listed nowhere); other Ubuntu "
+			     "or Debian releases warn; a derivative of either warns; "
 			     "Fedora, Rocky, AlmaLinux, CentOS, RHEL, Amazon Linux and their "
 			     "derivatives warn (no package, provisioning refuses); Flatcar warns "
 			     "(Sysbox-EE only); anything else fails",
@@ -172,7 +207,8 @@ const struct check checks_distro[] = {
 		.fix = "run CVM nodes on a distribution Sysbox supports (Ubuntu 22.04 or 24.04 are "
 		       "the common choice)",
 		.source = "Coder docs (" CODER_DOCS_ADMIN_V1 ", " CODER_DOCS_ADMIN "); sysbox docs/distro-compat.md; sysbox-pkgr "
-			  "deb/sysbox-ce/sysbox-ce.preinst",
+			  "deb/sysbox-ce/sysbox-ce.preinst; sysbox issues 947, 1005 (Ubuntu 25.04 "
+			  "and later)",
 		.docs = "https://github.com/nestybox/sysbox/blob/master/docs/distro-compat.md",
 	},
 	CHECKS_END,

@@ -27,6 +27,9 @@ const char *const fact_keys[] = {
 	/* checks/selinux.c, checks/security.c, checks/cgroup.c, checks/sysctl.c */
 	"selinux.mount", "selinux.enforce", "selinux.config",
 	"security.apparmor_restrict_unprivileged_userns", "security.secureboot",
+	/* checks/fusermount3.c */
+	"security.apparmor.enabled", "security.apparmor.fusermount3",
+	"security.apparmor.fusermount3.mode", "tools.fusermount3", "sysbox.target",
 	"cgroup.fstype", "cgroup.unified_fstype",
 	"sysctl.fs.inotify.max_queued_events", "sysctl.fs.inotify.max_user_instances",
 	"sysctl.fs.inotify.max_user_watches", "sysctl.kernel.keys.maxbytes",

@@ -31,6 +31,8 @@ int prov_preflight(struct prov_ctx *c)
 {
 	struct prov_result *res = c->res;
 	const struct result *worst = NULL;
+	/* The checks judge the Sysbox to run: the one this run installs (fs.fuse3). */
+	struct config cfg = *c->o->cfg;
 	size_t n_fail = 0, n_unknown = 0;
 	int r;
 
@@ -52,7 +54,8 @@ int prov_preflight(struct prov_ctx *c)
 		return prov_note(c, "the image is not the node: its checks run in the verify step "
 				 "(what 'cvmprep image DIR' judges)");
 	}
-	r = checks_run(c->h, c->o->cfg, c->o->sel, c->o->assume, &res->facts, &res->checks,
+	cfg.sysbox_target = c->o->sysbox_version;
+	r = checks_run(c->h, &cfg, c->o->sel, c->o->assume, &res->facts, &res->checks,
 		       &res->n_checks);
 	if (r < 0)
 		return r;

@@ -20,6 +20,17 @@ static const struct rule_case cases[] = {
 	{ "os.distro", 0, { "os.id=debian", "os.version_id=11" }, STATUS_PASS, "supported" },
 	{ "os.distro", 0, { "os.id=debian", "os.version_id=12" }, STATUS_WARN, "not a release" },
 	{ "os.distro", 0, { "os.id=ubuntu", "os.version_id=23.10" }, STATUS_WARN, "not a release" },
+	{ "os.distro", 0, { "os.id=ubuntu", "os.version_id=24.10" }, STATUS_WARN, "may install but is untested" },
+	/* from 25.04 on: the AppArmor profile of fusermount3 (sysbox #947, #1005) */
+	{ "os.distro", 0, { "os.id=ubuntu", "os.version_id=25.04" }, STATUS_WARN, "see security.apparmor-fusermount3" },
+	{ "os.distro", 0, { "os.id=ubuntu", "os.version_id=25.10" }, STATUS_WARN, "see security.apparmor-fusermount3" },
+	{ "os.distro", RULE_SYSBOX, { "os.id=ubuntu", "os.version_id=26.04" }, STATUS_WARN, "see security.apparmor-fusermount3" },
+	{ "os.distro", 0, { "os.id=ubuntu", "os.version_id=100.04" }, STATUS_WARN, "see security.apparmor-fusermount3" },
+	{ "os.distro", 0, { "os.id=pop", "os.version_id=25.04", "os.id_like=ubuntu debian" }, STATUS_WARN, "derives" },
+	/* run in practice, listed nowhere */
+	{ "os.distro", 0, { "os.id=debian", "os.version_id=12" }, STATUS_WARN, "nodes run it in practice" },
+	{ "os.distro", 0, { "os.id=debian", "os.version_id=13" }, STATUS_WARN, "nodes run it in practice" },
+	{ "os.distro", 0, { "os.id=debian", "os.version_id=14" }, STATUS_WARN, "may install but is untested" },
 	{ "os.distro", 0, { "os.id=debian", "os.version_id" }, STATUS_WARN, "not a release" },
 	{ "os.distro", 0, { "os.id=pop", "os.version_id=22.04", "os.id_like=ubuntu debian" }, STATUS_WARN, "derives" },
 	{ "os.distro", 0, { "os.id=rocky", "os.version_id=9.3", "os.id_like=rhel centos fedora" }, STATUS_WARN, "no Sysbox package" },
@@ -34,6 +45,7 @@ static const struct rule_case cases[] = {
 	/* os.distro, profile coder-v1: Ubuntu only */
 	{ "os.distro", RULE_CODER_V1, { "os.id=ubuntu", "os.version_id=20.04" }, STATUS_PASS, "Ubuntu" },
 	{ "os.distro", RULE_CODER_V1, { "os.id=ubuntu", "os.version_id=23.10" }, STATUS_PASS, "Ubuntu" },
+	{ "os.distro", RULE_CODER_V1, { "os.id=ubuntu", "os.version_id=26.04" }, STATUS_PASS, "Ubuntu" },
 	{ "os.distro", RULE_CODER_V1, { "os.id=debian", "os.version_id=11" }, STATUS_FAIL, "Ubuntu nodes only" },
 	{ "os.distro", RULE_CODER_V1, { "os.id=linuxmint", "os.id_like=ubuntu" }, STATUS_FAIL, "Ubuntu nodes only" },
 	{ "os.distro", RULE_CODER_V1, { "os.id!21" }, STATUS_UNKNOWN, "Is a directory" },
