@@ -171,6 +171,13 @@ static void write_entry(FILE *out, const struct diff_entry *e)
 		write_check_line(out, "new", e->new);
 }
 
+/* A group's name for one of its kind: "1 regression, 2 fixes". */
+static const char *const kind_one[] = {
+	[DIFF_REGRESSION] = "regression", [DIFF_FIX] = "fix", [DIFF_CHANGE] = "change",
+	[DIFF_ADDED] = "added",           [DIFF_REMOVED] = "removed",
+};
+_Static_assert(ELEMENTSOF(kind_one) == _DIFF_MAX, "kind_one");
+
 int report_diff_write_text(const struct report_diff *d, bool with_head, char **ret,
 			   size_t *ret_len)
 {
@@ -195,7 +202,8 @@ int report_diff_write_text(const struct report_diff *d, bool with_head, char **r
 	}
 	fputc('\n', out);
 	for (enum diff_kind k = 0; k < _DIFF_MAX; k++)
-		fprintf(out, "%zu %s%s", d->count[k], diff_kind_to_string(k),
+		fprintf(out, "%zu %s%s", d->count[k],
+			d->count[k] == 1 ? kind_one[k] : diff_kind_to_string(k),
 			k + 1 < _DIFF_MAX ? ", " : "\n");
 	fputs("verdict ", out);
 	text_escape_fputs(out, d->old->verdict);

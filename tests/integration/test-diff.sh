@@ -41,6 +41,7 @@ cp "$WORK/out" "$WORK/upgrade.txt"
 if grep -q '^regressions (1):$' "$WORK/upgrade.txt" &&
 	grep -q '^  kernel.version  pass -> fail, changed: .*message' "$WORK/upgrade.txt" &&
 	grep -q '^      new: fail, 5.4.0-169-generic: kernel 5.4.0-169-generic is older than 5.15' "$WORK/upgrade.txt" &&
+	grep -qx '1 regression, 0 fixes, 1 change, 0 added, 0 removed' "$WORK/upgrade.txt" &&
 	grep -q '^verdict compatible -> incompatible: regressed$' "$WORK/upgrade.txt"; then
 	pass "upgrade: text names the regression"
 else
