@@ -157,6 +157,25 @@ static int probe_docker(const struct host *h, const struct config *cfg _unused_,
 	return probe_daemon_json(h, f);
 }
 
+/* docker.service with more ExecStart= lines than its type allows: systemd does not start it.
+ * Returns 1 when it set the result, 0, or -ENOMEM. */
+static int rule_refused(struct result *r, const struct facts *f)
+{
+	const struct fact *u = facts_get(f, "docker.unit-refused");
+
+	if (!u || u->err || !u->value)
+		return 0;
+	result_evidence_fact(r, u);
+	result_observed(r, "%s", u->value);
+	result_remediation(r, "begin the drop-in's ExecStart= lines with an empty ExecStart=, "
+			      "which resets the unit's own (systemctl edit docker), then "
+			      "systemctl daemon-reload and systemctl restart docker");
+	if (result_set(r, STATUS_FAIL, "systemd refuses to start docker.service: %s (only a "
+			  "Type=oneshot service may have more than one)", u->value) < 0)
+		return -ENOMEM;
+	return 1;
+}
+
 /* A directive given both as a dockerd flag and in daemon.json: FAIL. Returns 1 when it set the
  * result, 0, or -ENOMEM. */
 static int rule_conflict(struct result *r, const struct facts *f, bool settings)
@@ -255,7 +274,9 @@ static int rule_docker(const struct check *c _unused_, const struct facts *f,
 		return result_set(r, STATUS_FAIL, "%s is %s: dockerd refuses to start with it",
 				  DAEMON_JSON, json->value);
 	}
-	ret = rule_conflict(r, f, settings);
+	ret = rule_refused(r, f);
+	if (ret == 0)
+		ret = rule_conflict(r, f, settings);
 	if (ret != 0)
 		return ret < 0 ? ret : 0;
 	runtime = settings ? facts_get(f, "docker.runtime.sysbox-runc") : NULL;
@@ -320,7 +341,9 @@ const struct check checks_docker[] = {
 			     "refuses fails (it is never rewritten): read as dockerd reads it, so an "
 			     "empty one is its defaults, a key given twice takes the last value, "
 			     "nesting up to 10000 levels is allowed, and invalid UTF-8 or text after "
-			     "the object fails; a directive given both as a dockerd flag (after "
+			     "the object fails; docker.service left with more than one ExecStart= "
+			     "(a drop-in that adds one without an empty ExecStart= first) fails, as "
+			     "systemd refuses it; a directive given both as a dockerd flag (after "
 			     "systemd's rules: drop-ins in file-name order, an empty ExecStart= "
 			     "resets it) and in daemon.json fails, naming both places; sysbox-runc "
 			     "registered passes; not registered passes before Sysbox is installed "

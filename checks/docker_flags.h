@@ -48,7 +48,9 @@ unsigned daemon_json_key_line(const char *buf, size_t len, const char *key);
  * null when no unit or init default file gives it any, or the errno of a file that could not be
  * read; and, when root (daemon.json's object, its text in buf) is not NULL,
  * docker.flag-conflict: each directive given both ways with both places, null when none (or
- * when --config-file names another file: dockerd does not read daemon.json then).
+ * when --config-file names another file: dockerd does not read daemon.json then); and
+ * docker.unit-refused: more than one ExecStart= in a service not Type=oneshot (systemd refuses
+ * it), naming each, null when not.
  * Returns 0 or -ENOMEM.
  */
 int probe_dockerd_flags(const struct host *h, const struct cJSON *root, const char *buf, size_t len,

@@ -58,6 +58,7 @@ struct scan {
 	const char *exec_place; /* the ExecStart= being split */
 	size_t skip;		/* argv's words before the flags */
 	bool other_config;	/* --config-file names another file than daemon.json */
+	char *type;		/* the service's Type=, NULL for the default */
 	struct strbuf flags, conflicts;
 	char **argv, **places;
 	size_t argc;
@@ -124,6 +125,11 @@ static int on_assignment(const char *section, const char *key, const char *value
 
 	if (!streq(section, "Service"))
 		return 0;
+	if (streq(key, "Type")) {
+		free(s->type);
+		s->type = *value ? strdup(value) : NULL;
+		return !*value || s->type ? 0 : -ENOMEM;
+	}
 	for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
 		if (!streq(key, keys[i]))
 			continue;
@@ -528,6 +534,24 @@ static int scan_exec(struct scan *s, const char *value, const char *place, bool 
 	return r;
 }
 
+/* docker.unit-refused: more than one ExecStart= left in a service that is not Type=oneshot,
+ * which systemd refuses to start ("Service has more than one ExecStart= setting"), naming
+ * each; null when not. */
+static int record_refused(struct scan *s, const char *source, struct facts *f)
+{
+	_cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+
+	if (s->exec.n > 1 && !(s->type && streq(s->type, "oneshot"))) {
+		strbuf_addf(&b, "%zu ExecStart= lines in a Type=%s service:", s->exec.n,
+			    s->type ? s->type : "simple");
+		for (size_t i = 0; i < s->exec.n; i++)
+			strbuf_addf(&b, "%s %s", i ? "," : "", s->exec.e[i].place);
+		if (b.err)
+			return -ENOMEM;
+	}
+	return facts_set(f, "docker.unit-refused", source, b.len ? strbuf_str(&b) : NULL);
+}
+
 static void scan_free(struct scan *s)
 {
 	list_clear(&s->exec);
@@ -541,6 +565,7 @@ static void scan_free(struct scan *s)
 	free(s->vars);
 	free_strv(s->seen, s->n_seen);
 	free(s->err_path);
+	free(s->type);
 	argv_clear(s);
 	strbuf_release(&s->flags);
 	strbuf_release(&s->conflicts);
@@ -604,6 +629,8 @@ int probe_dockerd_flags(const struct host *h, const cJSON *root, const char *buf
 		goto out;
 	}
 	r = facts_set(f, "docker.flags", source, s.flags.len ? strbuf_str(&s.flags) : NULL);
+	if (r >= 0)
+		r = record_refused(&s, source, f);
 	if (r >= 0 && root)
 		r = facts_set(f, "docker.flag-conflict", source,
 			      s.conflicts.len && !s.other_config ? strbuf_str(&s.conflicts) : NULL);

@@ -58,7 +58,7 @@ const char *const fact_keys[] = {
 	"apt.pin.containerd.io", "apt.pin.containerd.io.priority",
 	"docker.dockerd", "docker.snap", "docker.daemon-json", "docker.daemon-json.duplicate",
 	"docker.runtime.sysbox-runc", "docker.daemon-json.sysbox-network", "docker.flags",
-	"docker.flag-conflict",
+	"docker.flag-conflict", "docker.unit-refused",
 	"sysbox.unit.sysbox.service", "sysbox.unit.sysbox-mgr.service",
 	"sysbox.unit.sysbox-fs.service", "sysbox.sysmgr-sock",
 	"tools.bindirs", "tools.rsync", "tools.modprobe", "tools.iptables",

@@ -36,6 +36,7 @@ cases=(
 	"dockeropts|1|pass fail warn pass pass"
 	"netform|0|pass warn warn pass pass"
 	"unitloop|3|pass unknown warn pass pass"
+	"execstart2|1|pass fail warn pass pass"
 )
 ids=(runtime.containerd runtime.docker runtime.sysbox runtime.tools runtime.subid)
 
@@ -84,6 +85,8 @@ expect "units: the drop-in's flags are read, none clashes" "$WORK/units.json" ru
 	'--log-level warn (/etc/systemd/system/docker.service.d/10-log.conf:4)'
 expect "netform: tab-indented bip and pools warn" "$WORK/netform.json" runtime.docker warn \
 	'misses bip, default-address-pools' 'asks to remove every container'
+expect "execstart2: a drop-in adding an ExecStart= without a reset fails" "$WORK/execstart2.json" runtime.docker fail \
+	'2 ExecStart= lines in a Type=notify service: /lib/systemd/system/docker.service:13, /etc/systemd/system/docker.service.d/10-log.conf:3'
 expect "unitloop: an unreadable drop-in is unknown" "$WORK/unitloop.json" runtime.docker unknown \
 	"cannot read '/etc/systemd/system/docker.service.d/20-loop.conf'"
 expect_exit "facts: runtime-flagconflict" 0 "$CVMPREP" facts --root "$FIXTURES/runtime-flagconflict" -o "$WORK/fc-facts.json"

@@ -51,6 +51,10 @@ static const struct fixture_case fixture_cases[] = {
     /* bip and default-address-pools tab-indented */
     {"runtime-netform", "runtime.docker", STATUS_WARN, "(it misses bip, default-address-pools)"},
 
+    /* a drop-in that adds an ExecStart= to the unit's, without an empty one first */
+    {"runtime-execstart2", "runtime.docker", STATUS_FAIL,
+     "systemd refuses to start docker.service: 2 ExecStart= lines in a Type=notify service"},
+
     /* a drop-in that is a link to itself */
     {"runtime-unitloop", "runtime.docker", STATUS_UNKNOWN,
      "cannot read '/etc/systemd/system/docker.service.d/20-loop.conf'"},
@@ -82,6 +86,14 @@ static const struct rule_case fact_cases[] = {
      STATUS_FAIL,
      "dockerd refuses to start, a directive is given both as a flag and in /etc/docker/daemon.json: "
      "\"hosts\": -H fd:// at /lib/systemd/system/docker.service:3"},
+    /* systemd refuses the unit before dockerd reads anything */
+    {"runtime.docker",
+     0,
+     {"docker.snap", "docker.dockerd=/usr/bin/dockerd", "docker.daemon-json=valid JSON object",
+      "docker.runtime.sysbox-runc=/usr/bin/sysbox-runc", "docker.flags=-H fd:// (u:3)",
+      "docker.unit-refused=2 ExecStart= lines in a Type=notify service: u:3, d:2"},
+     STATUS_FAIL,
+     "systemd refuses to start docker.service: 2 ExecStart= lines"},
     /* flags unread: a clash cannot be ruled out */
     {"runtime.docker",
      0,
@@ -238,8 +250,9 @@ static const struct {
     {{"lib/systemd/system/docker.service", "[Service]\nExecStart=/usr/bin/dockerd --http-proxy http://p:3128 --log-opt max-size=1m\n",
       "etc/docker/daemon.json", "{\"proxies\": {\"http-proxy\": \"http://q\"}, \"log-opts\": {\"max-file\": \"2\"}, " REGISTERED "}"},
      STATUS_FAIL, "\"http-proxy\": --http-proxy http://p:3128 at /lib/systemd/system/docker.service:2, and in /etc/docker/daemon.json:1; \"log-opts\": --log-opt max-size=1m"},
-    /* --add-runtime and "runtimes" are merged; a program that is not dockerd is not read */
-    {{"lib/systemd/system/docker.service", "[Service]\nExecStart=/usr/bin/dockerd --add-runtime x=/bin/x\nExecStart=/usr/bin/env --bip=1\n",
+    /* --add-runtime and "runtimes" are merged; a program that is not dockerd is not read (a
+     * oneshot service may have more than one ExecStart=) */
+    {{"lib/systemd/system/docker.service", "[Service]\nType=oneshot\nExecStart=/usr/bin/dockerd --add-runtime x=/bin/x\nExecStart=/usr/bin/env --bip=1\n",
       "etc/docker/daemon.json", "{\"bip\": \"10.0.0.1/24\", " REGISTERED "}"},
      STATUS_PASS, "registered at /usr/bin/sysbox-runc"},
     /* --config-file: dockerd reads another file, daemon.json's bip is not its */
