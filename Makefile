@@ -2,7 +2,7 @@
 
 PKGS      := libkmod blkid libudev libcjson zlib libcrypto libcurl libarchive
 # Of those, the libraries loaded on first use (core/dlibs.h): compiled against, never linked.
-DL_PKGS   := libkmod libcrypto libcurl libarchive
+DL_PKGS   := libkmod libcrypto libcurl libarchive blkid
 TEST_PKGS := cmocka
 
 CC        ?= cc

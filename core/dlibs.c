@@ -112,3 +112,23 @@ static const struct dlib_sym crypto_syms[] = {
 };
 struct dlib dlib_crypto = {
     .soname = "libcrypto.so.3", .syms = crypto_syms, .n_syms = ELEMENTSOF(crypto_syms)};
+
+DLSYM_PROTOTYPE(blkid_new_probe);
+DLSYM_PROTOTYPE(blkid_free_probe);
+DLSYM_PROTOTYPE(blkid_probe_set_device);
+DLSYM_PROTOTYPE(blkid_probe_enable_superblocks);
+DLSYM_PROTOTYPE(blkid_probe_set_superblocks_flags);
+DLSYM_PROTOTYPE(blkid_do_safeprobe);
+DLSYM_PROTOTYPE(blkid_probe_lookup_value);
+
+static const struct dlib_sym blkid_syms[] = {
+    DLSYM_ARG(blkid_new_probe),
+    DLSYM_ARG(blkid_free_probe),
+    DLSYM_ARG(blkid_probe_set_device),
+    DLSYM_ARG(blkid_probe_enable_superblocks),
+    DLSYM_ARG(blkid_probe_set_superblocks_flags),
+    DLSYM_ARG(blkid_do_safeprobe),
+    DLSYM_ARG(blkid_probe_lookup_value),
+};
+struct dlib dlib_blkid = {
+    .soname = "libblkid.so.1", .syms = blkid_syms, .n_syms = ELEMENTSOF(blkid_syms)};

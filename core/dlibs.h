@@ -9,17 +9,20 @@
  *  - libkmod: the module indexes (checks/modules.c) and loading shiftfs (provision/);
  *  - libcurl: --sysbox-deb URL (provision/download.c);
  *  - libarchive: image archives and layers (image/);
- *  - libcrypto: SHA-256 of downloads and image blobs.
+ *  - libcrypto: SHA-256 of downloads and image blobs;
+ *  - libblkid: the filesystem on a device (core/fsprobe.c), which a live node's check does not
+ *    read when its mounts name their filesystems.
  */
 #include <archive.h>
 #include <archive_entry.h>
+#include <blkid.h>
 #include <curl/curl.h>
 #include <libkmod.h>
 #include <openssl/evp.h>
 
 #include "dlib.h"
 
-extern struct dlib dlib_kmod, dlib_curl, dlib_archive, dlib_crypto;
+extern struct dlib dlib_kmod, dlib_curl, dlib_archive, dlib_crypto, dlib_blkid;
 
 extern DLSYM_PROTOTYPE(kmod_new);
 extern DLSYM_PROTOTYPE(kmod_unref);
@@ -70,5 +73,13 @@ extern DLSYM_PROTOTYPE(EVP_MD_CTX_free);
 extern DLSYM_PROTOTYPE(EVP_DigestInit_ex);
 extern DLSYM_PROTOTYPE(EVP_DigestUpdate);
 extern DLSYM_PROTOTYPE(EVP_DigestFinal_ex);
+
+extern DLSYM_PROTOTYPE(blkid_new_probe);
+extern DLSYM_PROTOTYPE(blkid_free_probe);
+extern DLSYM_PROTOTYPE(blkid_probe_set_device);
+extern DLSYM_PROTOTYPE(blkid_probe_enable_superblocks);
+extern DLSYM_PROTOTYPE(blkid_probe_set_superblocks_flags);
+extern DLSYM_PROTOTYPE(blkid_do_safeprobe);
+extern DLSYM_PROTOTYPE(blkid_probe_lookup_value);
 
 #endif

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 #include "fsprobe.h"
 
-#include <blkid.h>
 #include <endian.h>
 #include <linux/magic.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 
+#include "dlibs.h"
 #include "util.h"
 
-DEFINE_CLEANUP(blkid_probe, blkid_free_probe)
+DEFINE_CLEANUP(blkid_probe, sym_blkid_free_probe)
 
 /* statfs(2) f_type values: linux/magic.h, and the filesystems kept out of the kernel tree. */
 static const struct {
@@ -50,24 +50,28 @@ const char *fs_magic_name(unsigned long magic)
 
 int fsprobe_blkid_type(int fd, char **ret_type)
 {
-	_cleanup_(blkid_free_probep) blkid_probe pr = blkid_new_probe();
+	_cleanup_(sym_blkid_free_probep) blkid_probe pr = NULL;
 	const char *type = NULL;
 	char *copy = NULL;
 	int r;
 
+	r = dlib_load(&dlib_blkid);
+	if (r < 0)
+		return r;
+	pr = sym_blkid_new_probe();
 	if (!pr)
 		return -ENOMEM;
 	errno = 0;
-	if (blkid_probe_set_device(pr, fd, 0, 0) < 0)
+	if (sym_blkid_probe_set_device(pr, fd, 0, 0) < 0)
 		return errno ? -errno : -EIO;
-	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+	sym_blkid_probe_enable_superblocks(pr, 1);
+	sym_blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
 	errno = 0;
-	r = blkid_do_safeprobe(pr);
+	r = sym_blkid_do_safeprobe(pr);
 	if (r == -1)
 		return errno ? -errno : -EIO;
 	/* 1: nothing found; -2: more than one filesystem signature (ambiguous) */
-	if (r == 0 && blkid_probe_lookup_value(pr, "TYPE", &type, NULL) == 0) {
+	if (r == 0 && sym_blkid_probe_lookup_value(pr, "TYPE", &type, NULL) == 0) {
 		copy = strdup(type);
 		if (!copy)
 			return -ENOMEM;

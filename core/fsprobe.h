@@ -12,7 +12,8 @@
 const char *fs_magic_name(unsigned long magic);
 
 /* Probes the device or image open at fd (O_RDONLY) with libblkid. Returns 0 and *ret_type
- * (caller frees; NULL when libblkid finds no filesystem or an ambiguous one), or -errno. */
+ * (caller frees; NULL when libblkid finds no filesystem or an ambiguous one), or -errno:
+ * -ELIBACC when libblkid cannot be loaded (dlib_blkid.reason). */
 int fsprobe_blkid_type(int fd, char **ret_type);
 
 /* Reads the XFS superblock at the start of the device or image open at fd: whether directory

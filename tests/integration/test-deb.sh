@@ -72,8 +72,8 @@ missing=
 needed=$(objdump -p "$WORK/unpacked/usr/bin/cvmprep" | awk '$1 == "NEEDED" { print $2 }')
 dlopened=$(strings -a "$WORK/unpacked/usr/bin/cvmprep" | grep -xE 'lib[a-z0-9_+-]+\.so\.[0-9]+' | sort -u |
 	grep -vxF -f <(printf '%s\n' $needed))
-[ "$(wc -w <<<"$dlopened")" -eq 4 ] && pass "the binary names the 4 libraries it loads on first use: $(echo $dlopened)" ||
-	fail "the libraries loaded on first use" "want libkmod, libcurl, libarchive, libcrypto, got '$(echo $dlopened)'"
+[ "$(wc -w <<<"$dlopened")" -eq 5 ] && pass "the binary names the 5 libraries it loads on first use: $(echo $dlopened)" ||
+	fail "the libraries loaded on first use" "want libkmod, libcurl, libarchive, libcrypto, libblkid, got '$(echo $dlopened)'"
 for lib in $needed $dlopened; do
 	path=$(ldconfig -p | awk -v l="$lib" '$1 == l && $NF ~ /^\// { print $NF; exit }')
 	owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$path" 2>/dev/null)

@@ -39,7 +39,7 @@ expect_line "FORTIFY_SOURCE: checked functions (*_chk)" "$WORK/symbols" '[[:spac
 
 # The libraries loaded on first use (core/dlibs.h) are not NEEDED: a run that reads no module
 # index, downloads nothing and opens no image does not load them, nor what they pull in.
-for lib in libkmod libcurl libarchive libcrypto; do
+for lib in libkmod libcurl libarchive libcrypto libblkid; do
 	if grep -Eq "\(NEEDED\).*\[$lib\.so" "$WORK/dynamic"; then
 		fail "$lib is loaded on first use, not NEEDED" "$(grep NEEDED "$WORK/dynamic" | tr -s ' ' | tr '\n' ' ')"
 	else

@@ -56,7 +56,7 @@ static void test_loaded(void **state _unused_)
 /* The tables of core/dlibs.c match the libraries of this system. */
 static void test_tables(void **state _unused_)
 {
-	struct dlib *libs[] = {&dlib_kmod, &dlib_curl, &dlib_archive, &dlib_crypto};
+	struct dlib *libs[] = { &dlib_kmod, &dlib_curl, &dlib_archive, &dlib_crypto, &dlib_blkid };
 
 	for (size_t i = 0; i < ELEMENTSOF(libs); i++) {
 		assert_int_equal(dlib_load(libs[i]), 0);
@@ -67,6 +67,7 @@ static void test_tables(void **state _unused_)
 	assert_non_null(sym_curl_easy_init);
 	assert_non_null(sym_archive_read_new);
 	assert_non_null(sym_EVP_sha256);
+	assert_non_null(sym_blkid_new_probe);
 }
 
 int main(void)
