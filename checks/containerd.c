@@ -29,12 +29,18 @@ static const struct {
  */
 int probe_dpkg(const struct host *h, const struct config *cfg _unused_, struct facts *f)
 {
+	const char *depends_of[ELEMENTSOF(dpkg_packages) + 1] = { NULL };
 	struct dpkg_db db;
 	unsigned updates;
+	size_t k = 0;
 	char n[64];
 	int r;
 
-	r = dpkg_db_read(h, &db);
+	/* only their Depends are copied into the index, not a node's every package's */
+	for (size_t i = 0; i < ELEMENTSOF(dpkg_packages); i++)
+		if (dpkg_packages[i].depends)
+			depends_of[k++] = dpkg_packages[i].name;
+	r = dpkg_db_read_for(h, depends_of, &db);
 	if (r == 0) {
 		r = facts_set(f, "dpkg.database", DPKG_ADMINDIR, NULL);
 		goto out;

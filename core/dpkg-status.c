@@ -300,11 +300,23 @@ struct dpkg_db_entry {
 	struct dpkg_status st;
 };
 
+/* Whether name is in the NULL-terminated v (NULL: every name is). */
+static bool named(const char *const *v, const char *name)
+{
+	if (!v)
+		return true;
+	for (; *v; v++)
+		if (streq(*v, name))
+			return true;
+	return false;
+}
+
 static int index_cb(const struct dpkg_pkg *p, void *userdata)
 {
 	struct dpkg_db *db = userdata;
 	struct dpkg_db_entry *e;
 	struct strbuf *sb = &db->strings;
+	const char *depends = p->depends && named(db->depends_of, p->package) ? p->depends : NULL;
 
 	if (db->n_entries == db->alloc) {
 		size_t alloc = db->alloc ? db->alloc * 2 : 256;
@@ -316,7 +328,7 @@ static int index_cb(const struct dpkg_pkg *p, void *userdata)
 		db->alloc = alloc;
 	}
 	if (sb->len + strlen(p->package) + (p->version ? strlen(p->version) : 0) +
-		    (p->depends ? strlen(p->depends) : 0) + 3 > UINT32_MAX)
+		    (depends ? strlen(depends) : 0) + 3 > UINT32_MAX)
 		return -EFBIG;
 	e = &db->entries[db->n_entries];
 	e->st = p->st;
@@ -328,9 +340,9 @@ static int index_cb(const struct dpkg_pkg *p, void *userdata)
 		strbuf_add(sb, p->version, strlen(p->version) + 1);
 	}
 	e->depends = NO_STRING;
-	if (p->depends) {
+	if (depends) {
 		e->depends = (uint32_t)sb->len;
-		strbuf_add(sb, p->depends, strlen(p->depends) + 1);
+		strbuf_add(sb, depends, strlen(depends) + 1);
 	}
 	db->n_entries++;
 	return sb->err;
@@ -379,11 +391,16 @@ static int status_stream(int fd, size_t max, struct status_scan *s)
 
 int dpkg_db_read(const struct host *h, struct dpkg_db *db)
 {
+	return dpkg_db_read_for(h, NULL, db);
+}
+
+int dpkg_db_read_for(const struct host *h, const char *const *depends_of, struct dpkg_db *db)
+{
 	_cleanup_close_ int dir = -1, fd = -1;
 	struct status_scan s = {.cb = index_cb, .userdata = db, .cur = F_NONE};
 	int r;
 
-	*db = (struct dpkg_db){.failed = DPKG_ADMINDIR};
+	*db = (struct dpkg_db){.failed = DPKG_ADMINDIR, .depends_of = depends_of};
 	dir = host_openat(h, DPKG_ADMINDIR, O_PATH | O_DIRECTORY);
 	if (dir == -ENOENT || dir == -ENOTDIR)
 		return 0;

@@ -181,6 +181,7 @@ struct dpkg_db {
 	struct dpkg_db_entry *entries;
 	size_t n_entries, alloc;
 	struct strbuf strings; /* the entries' names, versions and Depends, NUL-terminated */
+	const char *const *depends_of; /* whose Depends are kept (NULL: all) */
 };
 
 /*
@@ -191,6 +192,10 @@ struct dpkg_db {
  * DPKG_STATUS_MAX; -ENOMEM. db is always filled.
  */
 int dpkg_db_read(const struct host *h, struct dpkg_db *db);
+/* The same, keeping Depends only for the packages named in depends_of (NULL-terminated; NULL:
+ * every package's, as dpkg_db_read()): a node's other Depends fields, a good part of its status
+ * text, are not copied into the index. */
+int dpkg_db_read_for(const struct host *h, const char *const *depends_of, struct dpkg_db *db);
 void dpkg_db_free(struct dpkg_db *db);
 
 /* Calls cb for each paragraph of db, in order, as dpkg_status_read() does (architecture is

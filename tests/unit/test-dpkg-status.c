@@ -318,12 +318,47 @@ static void test_db_streamed(void **state)
 	tree_remove(t);
 }
 
+/* dpkg_db_read_for() keeps the Depends of the packages it names only; dpkg_db_read() all. */
+static void test_db_depends_of(void **state)
+{
+	static const char *const only_b[] = { "b", NULL };
+	_cleanup_free_ char *t = tree_new();
+	struct dpkg_package pkg;
+	struct dpkg_db db;
+	struct host h;
+
+	(void)state;
+	tree_mkdirs(t, "var/lib/dpkg", true);
+	tree_put(t, "var/lib/dpkg/status",
+		 "Package: a\nStatus: install ok installed\nVersion: 1\nDepends: x, y\n\n"
+		 "Package: b\nStatus: install ok installed\nVersion: 2\nDepends: z (>= 1),\n w\n");
+	assert_int_equal(host_open(&h, t, NULL, NULL), 0);
+	for (int all = 0; all < 2; all++) {
+		assert_int_equal(all ? dpkg_db_read(&h, &db) : dpkg_db_read_for(&h, only_b, &db), 1);
+		assert_int_equal(db.n_packages, 2);
+		assert_int_equal(dpkg_db_find(&db, "b", &pkg), 1);
+		assert_string_equal(pkg.depends, "z (>= 1),\nw");
+		dpkg_package_free(&pkg);
+		assert_int_equal(dpkg_db_find(&db, "a", &pkg), 1);
+		if (all)
+			assert_string_equal(pkg.depends, "x, y");
+		else
+			assert_null(pkg.depends);
+		assert_string_equal(pkg.version, "1");
+		dpkg_package_free(&pkg);
+		dpkg_db_free(&db);
+	}
+	host_close(&h);
+	tree_remove(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_real_files),
 	    cmocka_unit_test(test_random),
 	    cmocka_unit_test(test_db_streamed),
+	    cmocka_unit_test(test_db_depends_of),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
