@@ -23,12 +23,13 @@ static const struct {
 	{ "sysbox-ce", sysbox_satisfied },
 };
 
-/* The runtime.* checks again, on facts read now, but those --skip waived. *ret_bad is the
+/* The checks of what provisioning installs (runtime.*, fs.fuse3) again, on facts read now, but
+ * those --skip waived. *ret_bad is the
  * first of them that provisioning should have fixed and still fails, or NULL; *ret_n counts
  * the checks. Returns 0 or -ENOMEM. */
 static int rerun_checks(struct prov_ctx *c, char **ret_bad, size_t *ret_n)
 {
-	char *only[] = { (char *)"runtime.*" };
+	char *only[] = { (char *)"runtime.*", (char *)"fs.fuse3" };
 	_cleanup_free_ enum selection *sel = calloc(checks_count() + 1, sizeof(*sel));
 	struct facts f = { 0 };
 	struct result *res = NULL;
@@ -38,7 +39,7 @@ static int rerun_checks(struct prov_ctx *c, char **ret_bad, size_t *ret_n)
 	*ret_bad = NULL;
 	if (!sel)
 		return -ENOMEM;
-	r = checks_select(NULL, 0, only, 1, sel, NULL);
+	r = checks_select(NULL, 0, only, ELEMENTSOF(only), sel, NULL);
 	if (r < 0)
 		return r;
 	/* What the operator waived (--skip) stays waived. */
@@ -134,12 +135,13 @@ int verify_apply(struct prov_ctx *c)
 		return prov_fail(c, "after provisioning, %s", bad);
 	if (!systemd_runs(c)) {
 		c->cur->outcome = PROV_SKIPPED;
-		return prov_note(c, "packages, pin and daemon.json verified, %zu runtime checks "
-				 "pass; services not verified: systemd is not PID 1 here", n);
+		return prov_note(c, "packages, pin and daemon.json verified, and the %zu checks of "
+				 "what was installed pass; services not verified: systemd is not "
+				 "PID 1 here", n);
 	}
 	r = check_services(c);
 	if (r < 0)
 		return r;
-	return prov_note(c, "verified: packages, pin, daemon.json, %zu runtime checks, Sysbox's "
-			 "services active", n);
+	return prov_note(c, "verified: packages, pin, daemon.json, the %zu checks of what was "
+			 "installed, Sysbox's services active", n);
 }

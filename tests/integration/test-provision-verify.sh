@@ -45,7 +45,7 @@ all="sysbox.service sysbox-mgr.service sysbox-fs.service"
 verify "$all" 1 active
 tb_same "units active, socket present: exit 0" 0 "$?"
 tb_same "units active, socket present: verify done" \
-	"done: verified: packages, pin, daemon.json, 5 runtime checks, Sysbox's services active" "$(step active)"
+	"done: verified: packages, pin, daemon.json, the 6 checks of what was installed, Sysbox's services active" "$(step active)"
 tb_same "units active, socket present: it ran systemctl is-active on the three units" \
 	"/usr/bin/systemctl is-active $all" "$(ran active)"
 valid_json "units active: the report validates against the schema" "$SCHEMA" "$(tb_out svc)/active.json"
