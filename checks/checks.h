@@ -20,6 +20,9 @@ extern const struct check checks_containerd[]; /* runtime.containerd */
 extern const struct check checks_docker[];     /* runtime.docker */
 extern const struct check checks_sysbox[]; /* runtime.sysbox, runtime.tools, runtime.subid */
 extern const struct check checks_k8s[];    /* k8s.*: a kubelet's node */
+/* probe_sysbox_target (checks/fusermount3.c): sysbox.target, the Sysbox version cvmprep
+ * provision is about to install (--sysbox-version), null for check. */
+int probe_sysbox_target(const struct host *h, const struct config *cfg, struct facts *f);
 extern const struct check checks_gpu[];     /* gpu.devices */
 extern const struct check checks_image[];   /* image.*: cvmprep image (checks/image.h) */
 /* probe_virt: platform.dmi.sys_vendor, platform.dmi.product_name and platform.hypervisor ("yes"

@@ -227,13 +227,20 @@ enum pin_need {
 	PIN_NO_SYSBOX,  /* no Sysbox installed: the Sysbox to come decides */
 };
 
-/* Whether the Sysbox installed needs the pin (runc_needs), said in buf. */
+/* Whether the Sysbox installed, else the one provision is about to install (sysbox.target),
+ * needs the pin (runc_needs), said in buf. */
 static enum pin_need pin_need(struct result *r, const struct facts *f, char *buf, size_t size)
 {
-	const char *sysbox = NULL;
+	const struct fact *target = facts_get(f, "sysbox.target");
+	const char *sysbox = NULL, *whose = "";
 
 	for (size_t i = 0; i < SYSBOX_PACKAGES && !sysbox; i++)
 		sysbox = dpkg_present_version(r, f, sysbox_packages[i]);
+	if (!sysbox && target && !target->err && target->value) {
+		result_evidence_fact(r, target);
+		sysbox = target->value;
+		whose = ", which provision installs,";
+	}
 	if (!sysbox) {
 		snprintf(buf, size, "no Sysbox is installed: the pin matters only under a Sysbox "
 			 "older than %s (%s fixed runc %s, %s)", runc_needs[0].sysbox,
@@ -243,13 +250,13 @@ static enum pin_need pin_need(struct result *r, const struct facts *f, char *buf
 	/* the oldest runc line it cannot run */
 	for (size_t i = RUNC_NEEDS; i-- > 0;)
 		if (version_below(sysbox, runc_needs[i].sysbox)) {
-			snprintf(buf, size, "Sysbox %s needs the pin: it cannot run runc %s and "
-				 "later (that needs Sysbox >= %s, %s)", sysbox, runc_needs[i].runc,
-				 runc_needs[i].sysbox, runc_needs[i].issue);
+			snprintf(buf, size, "Sysbox %s%s needs the pin: it cannot run runc %s and "
+				 "later (that needs Sysbox >= %s, %s)", sysbox, whose,
+				 runc_needs[i].runc, runc_needs[i].sysbox, runc_needs[i].issue);
 			return PIN_NEEDED;
 		}
-	snprintf(buf, size, "Sysbox %s needs no pin: it runs runc %s and later (fixed in %s, %s)",
-		 sysbox, runc_needs[0].runc, runc_needs[0].sysbox, runc_needs[0].issue);
+	snprintf(buf, size, "Sysbox %s%s needs no pin: it runs runc %s and later (fixed in %s, %s)",
+		 sysbox, whose, runc_needs[0].runc, runc_needs[0].sysbox, runc_needs[0].issue);
 	return PIN_NOT_NEEDED;
 }
 
@@ -423,7 +430,7 @@ const struct check checks_containerd[] = {
 	{
 		.id = "runtime.containerd",
 		.title = "containerd.io pinned, where the node allows it",
-		.probes = { probe_dpkg, probe_apt_pin, probe_kubelet },
+		.probes = { probe_dpkg, probe_apt_pin, probe_kubelet, probe_sysbox_target },
 		.rule = rule_containerd,
 		.evidence = "the containerd.io, docker-ce (its Depends), kubelet, containerd, "
 			    "sysbox-ce and sysbox-ee paragraphs of /var/lib/dpkg/status; version "
@@ -444,7 +451,8 @@ const struct check checks_containerd[] = {
 			     "pin below 1000, a pin for another version); half-installed, unpacked, "
 			     "half-configured or reinstreq fails; not installed, or no dpkg "
 			     "database, is skipped; an unreadable or corrupt status file is "
-			     "unknown. The message says whether the Sysbox installed needs the pin "
+			     "unknown. The message says whether the Sysbox installed (else the one "
+			     "provision is about to install) needs the pin "
 			     "(runc 1.1 from Sysbox 0.5.2, 1.2 from 0.6.6, 1.3 from 0.7.0)",
 		.why = "Coder pins containerd.io " CONTAINERD_PIN_DEFAULT ": the runc of newer "
 		       "containerd.io (>= 1.1) breaks inside Sysbox before 0.5.2 (sysbox issue "

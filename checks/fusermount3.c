@@ -26,8 +26,9 @@
 static const char *const aa_names[] = { "fusermount3", "/usr/bin/fusermount3",
 					"/bin/fusermount3" };
 
-/* sysbox.target: the Sysbox version cvmprep provision is about to install, null for check. */
-static int probe_sysbox_target(const struct host *h _unused_, const struct config *cfg,
+/* sysbox.target: the Sysbox version cvmprep provision is about to install, null for check
+ * (checks.h). */
+int probe_sysbox_target(const struct host *h _unused_, const struct config *cfg,
 			       struct facts *f)
 {
 	return facts_set(f, KEY_TARGET,

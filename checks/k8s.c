@@ -8,6 +8,7 @@
 #include "checks.h"
 #include "core/cleanup.h"
 #include "core/strbuf.h"
+#include "core/sysbox.h"
 #include "core/toml.h"
 #include "core/util.h"
 #include "core/version.h"
@@ -211,8 +212,6 @@ static int need_kubelet_containerd(struct result *r, const struct facts *f, stru
 	return 1;
 }
 
-/* The newest Sysbox release known, whose installer a node without Sysbox would get. */
-#define SYSBOX_LINE_DEFAULT "0.7.1"
 
 /* The Kubernetes releases each Sysbox line's sysbox-deploy-k8s installs on (its
  * is_supported_k8s_version; the release notes), newest line first. */
@@ -236,7 +235,7 @@ static int minor_cmp(const struct kver *v, const unsigned mm[2])
 static int rule_kubelet_version(const struct check *c _unused_, const struct facts *f,
 				const struct config *cfg _unused_, struct result *r)
 {
-	const char *sysbox = NULL, *line = SYSBOX_LINE_DEFAULT;
+	const char *sysbox = NULL, *line = SYSBOX_VERSION_NEWEST;
 	struct kubelet k;
 	struct kver v;
 	int n = need_kubelet(r, f, &k), cmp;
@@ -292,7 +291,7 @@ static int rule_kubelet_version(const struct check *c _unused_, const struct fac
 				  deploy_k8s[i].k8s_min[0], deploy_k8s[i].k8s_min[1],
 				  deploy_k8s[i].k8s_max[0], deploy_k8s[i].k8s_max[1]);
 	}
-	return result_remediation(r, "upgrade Sysbox to %s", SYSBOX_LINE_DEFAULT) ?:
+	return result_remediation(r, "upgrade Sysbox to %s", SYSBOX_VERSION_NEWEST) ?:
 	       result_set(r, STATUS_WARN, "Sysbox %s predates %s, the oldest line whose "
 			  "Kubernetes support cvmprep knows", line,
 			  deploy_k8s[ELEMENTSOF(deploy_k8s) - 1].sysbox);
@@ -428,7 +427,7 @@ const struct check checks_k8s[] = {
 		.evidence = "the kubelet and sysbox-ce/sysbox-ee paragraphs of /var/lib/dpkg/status; "
 			    "the kubelet program in " BIN_PATH,
 		.rule_text = "the kubelet's Kubernetes release within what sysbox-deploy-k8s of the "
-			     "installed Sysbox line supports (else of the newest, " SYSBOX_LINE_DEFAULT
+			     "installed Sysbox line supports (else of the newest, " SYSBOX_VERSION_NEWEST
 			     "): 0.7.0 and later 1.32 to 1.35, 0.6.7 1.29 to 1.32, 0.6.6 1.28 to "
 			     "1.31, 0.6.5 1.27 to 1.30, 0.6.3 1.26 to 1.28, 0.6.1 1.24 to 1.26, "
 			     "passes; newer fails, older warns; a kubelet of no package (version "

@@ -51,8 +51,13 @@ if printf '%s' "$msg" | grep -q "docker-ce $docker26 Depends: containerd.io (>= 
 else
 	fail "docker-ce needs a newer containerd.io, --dry-run: the message" "$msg"
 fi
-got=$(tb_json "$WORK/docker26-dry.json" 'next(c["status"] for c in d["checks"] if c["id"] == "runtime.containerd")')
-tb_same "docker-ce needs a newer containerd.io: runtime.containerd fails in the report" "fail" "$got"
+# the Sysbox it is about to install (0.7.1) needs no pin: the report warns, and says so
+got=$(tb_json "$WORK/docker26-dry.json" 'next(c["status"] + ": " + c["message"] for c in d["checks"] if c["id"] == "runtime.containerd")')
+case "$got" in
+"warn: docker-ce $docker26 Depends: "*"Sysbox 0.7.1, which provision installs, needs no pin"*)
+	pass "docker-ce needs a newer containerd.io: runtime.containerd warns that the pin is not needed" ;;
+*) fail "docker-ce needs a newer containerd.io: runtime.containerd in the report" "$got" ;;
+esac
 tb_provision docker26 --format json >"$WORK/docker26.json" 2>"$WORK/docker26.err"
 rc=$?
 tb_run docker26 dpkg-query -W >"$WORK/pkgs.after"
