@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -165,4 +167,20 @@ int chase_openat(int root_fd, const char *path, int flags, mode_t mode)
 	walk_up(&w, 0);
 	free(w.todo);
 	return r < 0 ? r : fd;
+}
+
+/* How often openat2 is tried again after EAGAIN: a race needs a mount or rename in the few
+ * instructions around a "..", so a second try nearly always succeeds. */
+#define OPENAT2_TRIES 32
+
+int openat2_retry(int dfd, const char *path, const struct open_how *how)
+{
+	int fd = -1;
+
+	for (unsigned i = 0; i < OPENAT2_TRIES; i++) {
+		fd = (int)syscall(SYS_openat2, dfd, path, how, sizeof(*how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
+	return fd < 0 ? -errno : fd;
 }

@@ -2,7 +2,15 @@
 #ifndef CVMPREP_CHASE_H
 #define CVMPREP_CHASE_H
 
+#include <linux/openat2.h>
 #include <sys/types.h>
+
+/*
+ * openat2(2) of path below dfd with how, tried again when it fails with EAGAIN, which
+ * RESOLVE_IN_ROOT and RESOLVE_BENEATH return when a mount or rename anywhere on the machine
+ * raced a ".." they resolved ("the caller may choose to retry"). Returns the fd or -errno.
+ */
+int openat2_retry(int dfd, const char *path, const struct open_how *how);
 
 /*
  * Opens path below the directory root_fd as openat2(2) with RESOLVE_IN_ROOT does, for kernels

@@ -4,11 +4,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 
 #include "chase.h"
 #include "util.h"
@@ -237,10 +235,10 @@ static int open_parent_at(int root_fd, const char *path, const char **ret_base)
 	r = split_path(path, &dir, ret_base);
 	if (r < 0)
 		return r;
-	fd = (int)syscall(SYS_openat2, root_fd, dir, &how, sizeof(how));
-	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+	fd = openat2_retry(root_fd, dir, &how);
+	if (fd == -ENOSYS || fd == -EPERM)
 		return chase_openat(root_fd, dir, (int)how.flags, 0);
-	return fd < 0 ? -errno : fd;
+	return fd;
 }
 
 /* What may be replaced under a root: a regular file, or nothing. */

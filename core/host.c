@@ -53,26 +53,16 @@ static bool openat2_usable(void)
 	return usable;
 }
 
-/* How often openat2 is tried again after EAGAIN: a mount or rename anywhere on the machine that
- * raced a ".." it resolved (openat2(2): "the caller may choose to retry"). */
-#define OPENAT2_TRIES 32
-
 /* Opens rel below dfd as openat2(RESOLVE_IN_ROOT) does, with or without openat2. */
 static int open_below(int dfd, const char *rel, int flags, mode_t mode)
 {
 	struct open_how how = { .flags = (unsigned)flags | O_CLOEXEC,
 				.mode = mode,
 				.resolve = RESOLVE_IN_ROOT };
-	int fd = -1;
 
 	if (!openat2_usable())
 		return chase_openat(dfd, rel, (int)how.flags, mode);
-	for (unsigned i = 0; i < OPENAT2_TRIES; i++) {
-		fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
-		if (fd >= 0 || errno != EAGAIN)
-			break;
-	}
-	return fd < 0 ? -errno : fd;
+	return openat2_retry(dfd, rel, &how);
 }
 
 /*
