@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include "checks/docker_flags.h"
 #include "core/cleanup.h"
 #include "core/daemon-json.h"
 #include "core/util.h"
@@ -138,6 +139,25 @@ static int reload_dockerd(struct prov_ctx *c)
 	return n ? prov_note(c, "%s merged; dockerd told to reload (SIGHUP)", DAEMON_JSON) : 0;
 }
 
+/* dockerd refuses to start when a directive is given both as one of its flags and in
+ * daemon.json (checks/docker_flags.h): the merged file must not make it so. Returns 0,
+ * -ECANCELED (the step refused, naming both places), or -ENOMEM. */
+static int refuse_flag_conflict(struct prov_ctx *c, const cJSON *json, const char *text,
+				size_t len)
+{
+	struct facts f = { 0 };
+	const struct fact *x;
+	int r = probe_dockerd_flags(c->h, json, text, len, &f);
+
+	x = r < 0 ? NULL : facts_get(&f, "docker.flag-conflict");
+	if (x && !x->err && x->value)
+		r = prov_fail(c, "refused, left as it is: with what Sysbox needs merged into '%s', "
+			      "dockerd would be given %s, and would not start; move the flag into "
+			      "'%s' or remove it", DAEMON_JSON, x->value, DAEMON_JSON);
+	facts_free(&f);
+	return r;
+}
+
 int daemon_json_apply(struct prov_ctx *c)
 {
 	_cleanup_(cJSON_Deletep) cJSON *json = NULL;
@@ -155,6 +175,9 @@ int daemon_json_apply(struct prov_ctx *c)
 	if (r < 0)
 		return r;
 	r = dj_print(json, &text, &len);
+	if (r < 0)
+		return r;
+	r = refuse_flag_conflict(c, json, text, len);
 	if (r < 0)
 		return r;
 	r = prov_write(c, DAEMON_JSON, text, len, 0644, DAEMON_JSON_BACKUP);

@@ -2,7 +2,8 @@
 # Docker's /etc/docker/daemon.json under cvmprep provision, with docker-ce installed and the
 # sysbox-ce stand-in's postinst handling the file as Sysbox's own does (tests/provision/):
 # absent, with other keys (kept, in their order, owner and mode kept, a backup), invalid (refused,
-# left byte for byte, sysbox-ce not left half-configured).
+# left byte for byte, sysbox-ce not left half-configured), and a setting dockerd is given as a flag
+# already (refused before daemon.json is written: dockerd would not start).
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/provision/lib.sh"
 tb_init
@@ -94,3 +95,15 @@ else
 fi
 tb_same "invalid: dpkg --audit is empty (sysbox-ce not left half-configured)" "" "$(tb_audit invalid)"
 valid_json "invalid: the JSON report validates against the schema" "$SCHEMA" "$WORK/invalid.json"
+
+# --- a flag dockerd is given already: merging bip would stop dockerd from starting ----------
+docker_root flag
+tb_sh flag 'mkdir -p /etc/systemd/system/docker.service.d && printf "[Service]\nExecStart=\nExecStart=/usr/bin/dockerd --bip 10.9.0.1/16 -H fd://\n" >/etc/systemd/system/docker.service.d/bip.conf'
+before=$(tb_tree flag | grep '^/etc/docker')
+tb_provision flag --format json >"$WORK/flag.json" 2>"$WORK/flag.err"
+tb_same "--bip in a drop-in: exit 4" 4 "$?"
+tb_same "--bip in a drop-in: /etc/docker left as it was" "$before" "$(tb_tree flag | grep '^/etc/docker')"
+got=$(tb_json "$WORK/flag.json" 'next(s["outcome"] + " " + str(int("/etc/systemd/system/docker.service.d/bip.conf:3" in s["message"] and "bip" in s["message"])) for s in d["provision"]["steps"] if s["name"] == "daemon-json")')
+tb_same "--bip in a drop-in: the daemon-json step refused, naming the drop-in's line" "failed 1" "$got"
+tb_same "--bip in a drop-in: sysbox-ce was not installed" "" \
+	"$(tb_run flag dpkg-query -W -f='${db:Status-Abbrev}' sysbox-ce 2>/dev/null | grep '^ii')"
