@@ -11,7 +11,6 @@ static const char *const exempt[] = {
 	"runtime.sysbox",     /* sysbox-ce itself */
 	"runtime.subid",      /* the sysbox user and its subordinate ids, made by sysbox-ce */
 	"runtime.tools",      /* rsync, iptables, fuse: sysbox-ce's dependencies bring them */
-	"fs.fuse3",           /* fusermount3: fuse3 comes in sysbox-ce's own transaction */
 };
 
 bool prov_gate_exempt(const char *id)
