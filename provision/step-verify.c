@@ -118,8 +118,8 @@ int verify_apply(struct prov_ctx *c)
 	int r;
 
 	if (c->o->dry_run)
-		return prov_note(c, "after the steps: dpkg status, %s, %s and the runtime.* checks "
-				 "re-read%s", CONTAINERD_PIN_FILE, "/etc/docker/daemon.json",
+		return prov_note(c, "after the steps: dpkg status, %s, %s and the runtime.* and "
+				 "fs.fuse3 checks re-read%s", CONTAINERD_PIN_FILE, "/etc/docker/daemon.json",
 				 systemd_runs(c) ? "; systemctl is-active sysbox" : "");
 	for (size_t i = 0; i < ELEMENTSOF(rereads); i++) {
 		r = rereads[i].satisfied(c);
